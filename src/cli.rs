@@ -1,0 +1,268 @@
+//! The command line, as typed: clap derive structs and nothing else.
+//! Every flag is declared once, with its help beside it. `config.rs`
+//! resolves these into the settings the rest of the program reads.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::secret::Secret;
+
+const EXAMPLES: &str = "\
+Examples:
+  jwtinspect eyJhbGciOi...                          inspect a token
+  curl -s -X POST https://www.immport.org/auth/token -d username=me -d password=... | jwtinspect
+  jwtinspect --require-role ROLE_ADMIN login.json   does this token carry ROLE_ADMIN? (exit 1 if not)
+  jwtinspect --json access.log | jq .summary.expires_in
+  jwtinspect --claim realm_access.roles \"$TOKEN\"
+  export token=$(jwtinspect --print-token login.json)
+  jwtinspect login --provider immport -u me --require-role ROLE_USER
+  jwtinspect refresh --url https://host/api/users/refresh login.json
+  jwtinspect --jwks-url https://issuer/.well-known/jwks.json \"$TOKEN\"
+
+Exit codes: 0 all tokens fine, 1 a check failed (expired, signature, role...),
+2 usage error or no token found, 3 login/refresh/network failure.";
+
+/// Inspect and debug JSON Web Tokens, locally.
+///
+/// Finds every JWT in its input (bare tokens, login responses, Authorization
+/// headers, cookies, logs, curl -v dumps) and reports who it is for, its roles
+/// and scopes, when it expires, and what is wrong with it. Decoding never
+/// touches the network.
+#[derive(Debug, Parser)]
+#[command(
+    name = "jwtinspect",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_long_help = EXAMPLES,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub inspect: InspectArgs,
+
+    /// Token text, `-` for standard input, or a file; with none, standard input is read.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in, then inspect the returned tokens.
+    Login(LoginArgs),
+    /// Trade a refresh token for new tokens, then inspect them.
+    Refresh(RefreshArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options shared by inspect, login and refresh.
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// JSON Lines: one object per token, nothing else on stdout.
+    #[arg(long, help_heading = "Output", conflicts_with_all = ["print_token", "claim"])]
+    pub json: bool,
+
+    /// Print only the tokens found, one per line (login/refresh: the access token).
+    #[arg(long, help_heading = "Output", conflicts_with = "claim")]
+    pub print_token: bool,
+
+    /// Print only this claim, one line per token (dot path: realm_access.roles).
+    #[arg(long, value_name = "PATH", help_heading = "Output")]
+    pub claim: Option<String>,
+
+    /// When to use colour (NO_COLOR is honoured unless `always`).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = "Output")]
+    pub color: ColorWhen,
+
+    /// Judge exp/nbf/iat as of TIME (RFC 3339 or unix seconds) instead of the clock.
+    #[arg(long, value_name = "TIME", help_heading = "Time")]
+    pub now: Option<String>,
+
+    /// Clock-skew allowance in seconds for the expiry / not-before judgement.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 0,
+        help_heading = "Time"
+    )]
+    pub leeway: u64,
+
+    /// Show times in the local time zone instead of UTC.
+    #[arg(long, help_heading = "Time")]
+    pub local: bool,
+
+    /// Fail (exit 1) unless the token carries this role (repeatable).
+    #[arg(long = "require-role", value_name = "ROLE", help_heading = "Checks")]
+    pub require_roles: Vec<String>,
+
+    /// Fail (exit 1) unless the token carries this scope (repeatable).
+    #[arg(long = "require-scope", value_name = "SCOPE", help_heading = "Checks")]
+    pub require_scopes: Vec<String>,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// Signature and claim verification.
+#[derive(Debug, Clone, Args)]
+#[group(id = "keysource", multiple = false)]
+pub struct VerifyArgs {
+    /// Verify with this HMAC secret.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        help_heading = "Verification",
+        group = "keysource"
+    )]
+    pub secret: Option<Secret>,
+
+    /// Verify with the HMAC secret in FILE (raw bytes; exactly one trailing newline is stripped).
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Verification",
+        group = "keysource"
+    )]
+    pub secret_file: Option<PathBuf>,
+
+    /// Verify with an HMAC secret given in base64 or base64url.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        help_heading = "Verification",
+        group = "keysource"
+    )]
+    pub secret_base64: Option<Secret>,
+
+    /// Verify with a key FILE: PEM public key or certificate, JWK, or JWKS (picked by kid).
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Verification",
+        group = "keysource"
+    )]
+    pub key: Option<PathBuf>,
+
+    /// Verify with the JWKS at URL (fetched once; keys picked by kid).
+    #[arg(
+        long,
+        value_name = "URL",
+        help_heading = "Verification",
+        group = "keysource"
+    )]
+    pub jwks_url: Option<String>,
+
+    /// OpenID discovery: use ISSUER's jwks_uri and require iss = ISSUER.
+    #[arg(
+        long,
+        value_name = "ISSUER",
+        help_heading = "Verification",
+        group = "keysource"
+    )]
+    pub discover: Option<String>,
+
+    /// Accept only this algorithm (repeatable); alg none never verifies.
+    #[arg(long = "alg", value_name = "ALG", help_heading = "Verification")]
+    pub algs: Vec<String>,
+
+    /// Require the iss claim to equal ISSUER.
+    #[arg(long, value_name = "ISSUER", help_heading = "Verification")]
+    pub iss: Option<String>,
+
+    /// Require the aud claim to contain AUDIENCE.
+    #[arg(long, value_name = "AUDIENCE", help_heading = "Verification")]
+    pub aud: Option<String>,
+}
+
+/// HTTPS settings for login, refresh and key downloads.
+#[derive(Debug, Clone, Args)]
+pub struct NetArgs {
+    /// Also trust the CA certificate(s) in this PEM file.
+    #[arg(long, value_name = "FILE", help_heading = "Network")]
+    pub cacert: Option<PathBuf>,
+
+    /// Do not verify TLS certificates (says so on stderr).
+    #[arg(long, help_heading = "Network")]
+    pub insecure: bool,
+
+    /// Give up on a request after this many seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        help_heading = "Network"
+    )]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Provider {
+    /// ImmPort Data Query API: form POST, `access_token` in the answer.
+    Immport,
+    /// ImmPort Batch Updater API: form POST, `token` in the answer.
+    ImmportBatch,
+    /// ItemPath: JSON POST to /api/users/login, `accessToken` + `refreshToken`.
+    Itempath,
+    /// Any form POST (--param adds fields).
+    Form,
+    /// Any JSON POST (--param adds fields).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Which login protocol to speak.
+    #[arg(long, value_enum)]
+    pub provider: Provider,
+
+    /// Login endpoint (default for immport: https://www.immport.org/auth/token).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// User name.
+    #[arg(short = 'u', long = "user", value_name = "USER")]
+    pub user: String,
+
+    /// Read the password from standard input (else JWTINSPECT_PASSWORD, else a prompt).
+    #[arg(long)]
+    pub password_stdin: bool,
+
+    /// Extra request field KEY=VALUE (repeatable), e.g. grant_type=password.
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+
+    #[command(flatten)]
+    pub inspect: InspectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// Refresh endpoint (ItemPath: https://host/api/users/refresh or /api/users/application-token).
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+
+    /// The refresh token, a login response holding it, a file, or `-` for stdin.
+    #[arg(value_name = "TOKEN")]
+    pub input: Option<String>,
+
+    #[command(flatten)]
+    pub inspect: InspectArgs,
+}

@@ -1,0 +1,285 @@
+//! Splitting a compact token and decoding its segments, tolerantly.
+//!
+//! Decoding never needs to know the algorithm: `none`, `ES512`, `ES256K` or an
+//! unknown `alg` all decode. A segment that does not decode is reported as a
+//! problem while the other segments are still decoded. Member order is kept
+//! (serde_json `preserve_order`).
+
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use crate::sanitize;
+
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+
+/// How many characters of an undecodable segment a message quotes.
+const QUOTE_LIMIT: usize = 80;
+
+/// The shape of a compact serialization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// header.payload.signature (RFC 7515).
+    Jws,
+    /// header.encrypted_key.iv.ciphertext.tag (RFC 7516): the claims are encrypted.
+    Jwe,
+    /// Any other number of segments.
+    Other(usize),
+}
+
+/// A JOSE header or claims set: a JSON object, or why not.
+pub type Part = Result<Map<String, Value>, PartError>;
+
+/// Why a segment is not a JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartError {
+    pub message: String,
+}
+
+impl PartError {
+    fn new(message: impl Into<String>) -> Self {
+        PartError {
+            message: message.into(),
+        }
+    }
+}
+
+/// A token split and decoded as far as it goes.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub form: Form,
+    pub header: Part,
+    pub payload: Part,
+    /// Decoded signature length in bytes, when there is a decodable signature segment.
+    pub signature_len: Option<usize>,
+    /// The token uses `=` padding or the standard (`+` `/`) alphabet: tolerated, not canonical.
+    pub non_canonical: bool,
+}
+
+impl Decoded {
+    /// The header's `alg`, when it is a string.
+    pub fn alg(&self) -> Option<&str> {
+        self.header.as_ref().ok()?.get("alg")?.as_str()
+    }
+
+    /// True when the header or the payload decoded to a JSON object.
+    pub fn is_reportable(&self) -> bool {
+        self.header.is_ok() || self.payload.is_ok()
+    }
+}
+
+/// base64url-decode one segment, accepting `=` padding and the standard alphabet.
+/// Returns the bytes and whether the segment was non-canonical.
+pub fn b64_segment(seg: &str) -> Result<(Vec<u8>, bool), PartError> {
+    if seg.is_empty() {
+        return Err(PartError::new("empty segment"));
+    }
+    let padded = seg.ends_with('=');
+    let standard = seg.bytes().any(|b| b == b'+' || b == b'/');
+    let engine = if standard { &STANDARD } else { &URL_SAFE };
+    match engine.decode(seg) {
+        Ok(bytes) => Ok((bytes, padded || standard)),
+        Err(e) => Err(PartError::new(format!("not base64url: {e}"))),
+    }
+}
+
+/// Parse decoded bytes as a JSON object.
+fn json_object(bytes: &[u8]) -> Part {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(PartError::new(format!(
+            "a JSON {}, not an object",
+            json_kind(&other)
+        ))),
+        Err(e) => match std::str::from_utf8(bytes) {
+            Ok(_) => Err(PartError::new(format!("not JSON ({e}): {}", quote(bytes)))),
+            Err(_) => Err(PartError::new(format!(
+                "decodes to {} bytes of binary data, not JSON text",
+                bytes.len()
+            ))),
+        },
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The start of some bytes as escaped text in quotes, for messages.
+pub fn quote(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut cut: String = text.chars().take(QUOTE_LIMIT).collect();
+    if text.chars().nth(QUOTE_LIMIT).is_some() {
+        cut.push('…');
+    }
+    format!("\"{}\"", sanitize::escape(&cut).replace('"', "\\\""))
+}
+
+fn decode_part(seg: &str, non_canonical: &mut bool) -> Part {
+    let part = b64_segment(seg).and_then(|(bytes, nc)| {
+        *non_canonical |= nc;
+        json_object(&bytes)
+    });
+    part.map_err(|mut e| {
+        // A JSON object's base64url always starts with "eyJ" ({"): say so when it doesn't.
+        if !seg.starts_with("eyJ") && !seg.starts_with("ewo") && !seg.starts_with("eyA") {
+            let head: String = seg.chars().take(8).collect();
+            e.message.push_str(&format!(
+                " (a JSON object's base64url starts with eyJ; this segment starts with {})",
+                quote(head.as_bytes())
+            ));
+        }
+        e
+    })
+}
+
+/// Decode a compact token. Never fails: problems are recorded per segment.
+pub fn decode(token: &str) -> Decoded {
+    let segments: Vec<&str> = token.split('.').collect();
+    let form = match segments.len() {
+        3 => Form::Jws,
+        5 => Form::Jwe,
+        n => Form::Other(n),
+    };
+    let mut non_canonical = false;
+    let header = decode_part(segments[0], &mut non_canonical);
+    let (payload, signature_len) = match form {
+        Form::Jwe => (
+            Err(PartError::new(
+                "encrypted (JWE): the claims cannot be read without the decryption key",
+            )),
+            None,
+        ),
+        Form::Jws => {
+            let payload = decode_part(segments[1], &mut non_canonical);
+            let sig = match segments[2] {
+                "" => Some(0),
+                s => b64_segment(s).ok().map(|(b, _)| b.len()),
+            };
+            (payload, sig)
+        }
+        Form::Other(_) => match segments.get(1) {
+            Some(seg) => (decode_part(seg, &mut non_canonical), None),
+            None => (Err(PartError::new("missing")), None),
+        },
+    };
+    Decoded {
+        form,
+        header,
+        payload,
+        signature_len,
+        non_canonical,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(s: &str) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+    }
+
+    #[test]
+    fn decodes_without_knowing_the_alg() {
+        for alg in ["none", "ES512", "ES256K", "XYZ999"] {
+            let t = format!(
+                "{}.{}.c2ln",
+                b64(&format!(r#"{{"alg":"{alg}"}}"#)),
+                b64(r#"{"sub":"x"}"#)
+            );
+            let d = decode(&t);
+            assert_eq!(d.alg(), Some(alg));
+            assert_eq!(d.payload.unwrap()["sub"], "x");
+            assert_eq!(d.signature_len, Some(3));
+        }
+    }
+
+    #[test]
+    fn keeps_member_order() {
+        let t = format!(
+            "{}.{}.",
+            b64(r#"{"typ":"JWT","alg":"none"}"#),
+            b64(r#"{"z":1,"a":2,"m":3}"#)
+        );
+        let d = decode(&t);
+        let keys: Vec<_> = d.payload.unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["z", "a", "m"]);
+        let hkeys: Vec<_> = d.header.unwrap().keys().cloned().collect();
+        assert_eq!(hkeys, ["typ", "alg"]);
+    }
+
+    #[test]
+    fn a_bad_header_still_gives_the_payload() {
+        let t = format!(
+            "Example-OiJSUzI1NiJ9.{}.c2ln",
+            b64(r#"{"user_name":"campjo"}"#)
+        );
+        let d = decode(&t);
+        assert!(d.header.is_err());
+        assert!(d.is_reportable());
+        assert_eq!(d.payload.unwrap()["user_name"], "campjo");
+    }
+
+    #[test]
+    fn plain_text_payload_is_quoted() {
+        let t = format!(
+            "{}.{}.",
+            b64(r#"{"alg":"HS256"}"#),
+            b64("It\u{1b}s a dangerous business")
+        );
+        let err = decode(&t).payload.unwrap_err();
+        assert!(err.message.starts_with("not JSON"), "{}", err.message);
+        assert!(
+            err.message.contains("\\u{1b}s a dangerous"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn array_payload_is_not_an_object() {
+        let t = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64("[1,2]"));
+        assert_eq!(
+            decode(&t).payload.unwrap_err().message,
+            "a JSON array, not an object"
+        );
+    }
+
+    #[test]
+    fn padding_and_standard_alphabet_are_tolerated() {
+        let d = decode("eyJhbGciOiJub25lIn0=.eyJzdWIiOiI/Pz4ifQ==.");
+        assert!(d.non_canonical);
+        assert_eq!(d.payload.unwrap()["sub"], "??>");
+        let d = decode("eyJhbGciOiJub25lIn0.eyJzdWIiOiI_Pz4ifQ.");
+        assert!(!d.non_canonical);
+    }
+
+    #[test]
+    fn jwe_has_a_header_and_no_payload() {
+        let t = format!("{}.a.b.c.d", b64(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#));
+        let d = decode(&t);
+        assert_eq!(d.form, Form::Jwe);
+        assert!(d.header.is_ok());
+        assert!(d.payload.unwrap_err().message.contains("encrypted"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000);
+        let t = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(&deep));
+        assert!(decode(&t).payload.is_err());
+    }
+}

@@ -1,0 +1,86 @@
+//! What is wrong or risky about a token, as data: severity, code, message.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::sanitize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One finding. `code` is stable (scripts match on it); `message` is for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn info(code: &'static str, message: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Info,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Names (escaped) of the members whose key or text holds terminal controls.
+pub fn control_character_members(part: &Map<String, Value>, prefix: &str, out: &mut Vec<String>) {
+    for (key, value) in part {
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        if sanitize::has_controls(key) || value_has_controls(value) {
+            out.push(sanitize::escape(&name).into_owned());
+        }
+    }
+}
+
+fn value_has_controls(v: &Value) -> bool {
+    match v {
+        Value::String(s) => sanitize::has_controls(s),
+        Value::Array(items) => items.iter().any(value_has_controls),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| sanitize::has_controls(k) || value_has_controls(v)),
+        _ => false,
+    }
+}
+
+/// True when any finding is an error: the token failed a check.
+pub fn any_error(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}

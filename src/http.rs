@@ -1,0 +1,216 @@
+//! HTTPS for login, refresh and key downloads: one place that builds the
+//! client (TLS verified by default, extra CA, timeouts, no https→http
+//! redirects) and reads answers in bounded memory. Built only when a command
+//! needs the network: plain inspection never creates it.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::blocking::{Client, RequestBuilder};
+use reqwest::redirect;
+
+use crate::error::Error;
+use crate::secret::Secret;
+
+/// The most of an answer that is read; more is an error, not a bigger buffer.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Redirects followed at most.
+const MAX_REDIRECTS: usize = 5;
+
+/// TLS and timeout settings (from `--cacert`, `--insecure`, `--timeout`).
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub cacert: Option<PathBuf>,
+    pub insecure: bool,
+    pub timeout: Duration,
+}
+
+/// A request body.
+#[derive(Debug)]
+pub enum Body {
+    Empty,
+    /// `application/x-www-form-urlencoded` fields; values may be secret.
+    Form(Vec<(String, Secret)>),
+    /// A JSON object built from fields; values may be secret.
+    Json(Vec<(String, Secret)>),
+}
+
+/// An answer, read whole (up to `BODY_LIMIT`).
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub url: String,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+pub struct Http {
+    client: Client,
+    timeout: Duration,
+}
+
+impl Http {
+    pub fn new(opts: &HttpOptions) -> Result<Http, Error> {
+        let policy = redirect::Policy::custom(|attempt| {
+            let from_https = attempt
+                .previous()
+                .last()
+                .is_some_and(|u| u.scheme() == "https");
+            if from_https && attempt.url().scheme() == "http" {
+                let to = attempt.url().to_string();
+                attempt.error(format!(
+                    "refused a redirect from https to plain http ({to})"
+                ))
+            } else if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+            } else {
+                attempt.follow()
+            }
+        });
+        let mut builder = Client::builder()
+            .redirect(policy)
+            .timeout(opts.timeout)
+            .connect_timeout(opts.timeout)
+            .user_agent(concat!("jwtinspect/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &opts.cacert {
+            let pem = std::fs::read(path)
+                .map_err(|e| Error::io(format!("reading --cacert {}", path.display()), e))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                Error::usage(format!(
+                    "--cacert {}: not a PEM certificate ({e})",
+                    path.display()
+                ))
+            })?;
+            if certs.is_empty() {
+                return Err(Error::usage(format!(
+                    "--cacert {}: no PEM certificate in it; expected -----BEGIN CERTIFICATE-----",
+                    path.display()
+                )));
+            }
+            builder = builder.tls_certs_merge(certs);
+        }
+        if opts.insecure {
+            eprintln!("jwtinspect: warning: --insecure: TLS certificates are NOT verified");
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| Error::Network(format!("setting up HTTPS: {}", chain(&e))))?;
+        Ok(Http {
+            client,
+            timeout: opts.timeout,
+        })
+    }
+
+    pub fn get(&self, url: &str) -> Result<Response, Error> {
+        let req = self
+            .client
+            .get(parse_url(url)?)
+            .header("Accept", "application/json");
+        self.send(url, req)
+    }
+
+    /// POST `body`, with `Authorization: Bearer <bearer>` when given.
+    pub fn post(&self, url: &str, body: &Body, bearer: Option<&Secret>) -> Result<Response, Error> {
+        let mut req = self
+            .client
+            .post(parse_url(url)?)
+            .header("Accept", "application/json");
+        if let Some(token) = bearer {
+            req = req.bearer_auth(token.expose());
+        }
+        req = match body {
+            Body::Empty => req,
+            Body::Form(fields) => {
+                let pairs: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.expose()))
+                    .collect();
+                req.form(&pairs)
+            }
+            Body::Json(fields) => {
+                let map: serde_json::Map<String, serde_json::Value> = fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.expose().to_owned())))
+                    .collect();
+                req.json(&map)
+            }
+        };
+        self.send(url, req)
+    }
+
+    fn send(&self, url: &str, req: RequestBuilder) -> Result<Response, Error> {
+        let resp = req.send().map_err(|e| self.failure(url, &e))?;
+        let status = resp.status().as_u16();
+        let final_url = resp.url().to_string();
+        let content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut body = Vec::new();
+        resp.take(BODY_LIMIT as u64 + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| Error::Network(format!("{url}: reading the answer failed: {e}")))?;
+        if body.len() > BODY_LIMIT {
+            return Err(Error::Network(format!(
+                "{url}: the answer is larger than {} KiB, the limit; not a token response",
+                BODY_LIMIT / 1024
+            )));
+        }
+        Ok(Response {
+            url: final_url,
+            status,
+            content_type,
+            body,
+        })
+    }
+
+    fn failure(&self, url: &str, e: &reqwest::Error) -> Error {
+        let why = if e.is_timeout() {
+            format!("no answer within {}s (--timeout)", self.timeout.as_secs())
+        } else if e.is_redirect() {
+            format!("redirect refused: {}", chain(e))
+        } else if e.is_connect() {
+            format!("could not connect: {}", chain(e))
+        } else {
+            chain(e)
+        };
+        Error::Network(format!("{url}: {why}"))
+    }
+}
+
+fn parse_url(url: &str) -> Result<reqwest::Url, Error> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        Error::usage(format!(
+            "invalid URL '{url}': {e}; expected https://host/path"
+        ))
+    })?;
+    match parsed.scheme() {
+        "https" | "http" => Ok(parsed),
+        other => Err(Error::usage(format!(
+            "unsupported URL scheme '{other}' in '{url}'; expected https://"
+        ))),
+    }
+}
+
+/// An error and its causes on one line ("error sending request: ...: invalid peer certificate: UnknownIssuer").
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}

@@ -1,0 +1,461 @@
+//! Where text comes from (arguments, standard input, files) and the tokens in it.
+//!
+//! Text is read in fixed-size blocks and scanned as it streams, so a 256 MiB
+//! log needs only a block of memory. A small input that is a JSON document is
+//! parsed whole, so tokens in arrays and nested objects carry their key.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use memchr::memmem;
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::scan::{self, Candidate, Scanner};
+
+/// Bytes read per block.
+pub const BLOCK: usize = 256 * 1024;
+/// Bytes kept before the scan position, for the left boundary and the JSON key.
+const CONTEXT: usize = 512;
+/// A JSON document larger than this is scanned as text instead of parsed.
+pub const JSON_DOC_LIMIT: usize = 4 * 1024 * 1024;
+/// The longest token accepted (a 10 MB claim fits).
+pub const MAX_TOKEN_LEN: usize = 32 * 1024 * 1024;
+
+/// One INPUT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Token text given as the Nth argument (1-based).
+    Text {
+        index: usize,
+        text: String,
+    },
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    /// Classify the INPUT arguments: `-` is stdin, an existing path a file, anything else text.
+    pub fn from_args(args: &[String]) -> Result<Vec<Input>, Error> {
+        args.iter()
+            .enumerate()
+            .map(|(i, arg)| {
+                if arg == "-" {
+                    return Ok(Input::Stdin);
+                }
+                let path = Path::new(arg);
+                // A long token is no path: skip the lookup (and ENAMETOOLONG).
+                if arg.len() < 4096 && !arg.contains('\n') && path.exists() {
+                    if path.is_dir() {
+                        return Err(Error::usage(format!(
+                            "{arg} is a directory; expected a token, a file, or - for standard input"
+                        )));
+                    }
+                    return Ok(Input::File(path.to_path_buf()));
+                }
+                Ok(Input::Text { index: i + 1, text: arg.clone() })
+            })
+            .collect()
+    }
+
+    /// How the input is named in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Input::Text { index, .. } => format!("argument {index}"),
+            Input::Stdin => "stdin".to_owned(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// A token found in an input.
+#[derive(Debug, Clone, Copy)]
+pub struct Found<'a> {
+    /// `argument N`, `stdin`, or `<file>:<line>`.
+    pub source: &'a str,
+    pub field: Option<&'a str>,
+    pub token: &'a str,
+}
+
+/// What reading one input saw, for the "no token" message.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub bytes: u64,
+    pub candidates: u64,
+}
+
+/// Read `input` and call `each` for every token in it, in order.
+/// `want_lines` asks for `<file>:<line>` sources (a little extra work).
+pub fn for_each_token(
+    input: &Input,
+    want_lines: bool,
+    each: &mut dyn FnMut(Found) -> Result<(), Error>,
+) -> Result<Stats, Error> {
+    match input {
+        Input::Text { index, text } => {
+            let label = format!("argument {index}");
+            let mut sink = Sink::new(Label::Fixed(&label), false, each);
+            sink.stats.bytes = text.len() as u64;
+            sink.document(text.as_bytes())?;
+            Ok(sink.stats)
+        }
+        Input::Stdin => {
+            let stdin = io::stdin();
+            let mut lock = stdin.lock();
+            let mut sink = Sink::new(Label::Fixed("stdin"), false, each);
+            stream(&mut lock, &mut sink).map_err(|e| e.context("reading standard input"))?;
+            Ok(sink.stats)
+        }
+        Input::File(path) => {
+            let name = path.display().to_string();
+            let mut file = File::open(path).map_err(|e| Error::io(format!("reading {name}"), e))?;
+            let mut sink = Sink::new(Label::File(&name), want_lines, each);
+            stream(&mut file, &mut sink).map_err(|e| e.context(&format!("reading {name}")))?;
+            Ok(sink.stats)
+        }
+    }
+}
+
+enum Label<'a> {
+    Fixed(&'a str),
+    File(&'a str),
+}
+
+/// Failures while streaming: reading, or the callback's own error.
+enum StreamError {
+    Read(io::Error),
+    Limit(String),
+    Callback(Error),
+}
+
+impl StreamError {
+    fn context(self, what: &str) -> Error {
+        match self {
+            StreamError::Read(e) => Error::io(what, e),
+            StreamError::Limit(m) => Error::Input(format!("{what}: {m}")),
+            StreamError::Callback(e) => e,
+        }
+    }
+}
+
+impl From<Error> for StreamError {
+    fn from(e: Error) -> Self {
+        StreamError::Callback(e)
+    }
+}
+
+/// Receives candidates, labels them and hands them on.
+struct Sink<'a, 'f> {
+    label: Label<'a>,
+    want_lines: bool,
+    each: &'f mut dyn FnMut(Found) -> Result<(), Error>,
+    stats: Stats,
+    /// Line counting: absolute offset reached and the line number there.
+    line_pos: u64,
+    line: u64,
+    source_buf: String,
+}
+
+impl<'a, 'f> Sink<'a, 'f> {
+    fn new(
+        label: Label<'a>,
+        want_lines: bool,
+        each: &'f mut dyn FnMut(Found) -> Result<(), Error>,
+    ) -> Self {
+        Sink {
+            label,
+            want_lines,
+            each,
+            stats: Stats::default(),
+            line_pos: 0,
+            line: 1,
+            source_buf: String::new(),
+        }
+    }
+
+    /// Hand on the token at `buf[start..end]`; `base` is buf's absolute offset.
+    fn emit(
+        &mut self,
+        buf: &[u8],
+        base: u64,
+        start: usize,
+        end: usize,
+        field: Option<&str>,
+    ) -> Result<(), Error> {
+        self.stats.candidates += 1;
+        // The scanner only accepts ASCII token bytes, so this cannot fail.
+        let Ok(token) = std::str::from_utf8(&buf[start..end]) else {
+            return Ok(());
+        };
+        let source: &str = match self.label {
+            Label::Fixed(s) => s,
+            Label::File(name) => {
+                if self.want_lines {
+                    let abs = base + start as u64;
+                    if abs > self.line_pos {
+                        let from = (self.line_pos - base) as usize;
+                        self.line += memchr::memchr_iter(b'\n', &buf[from..start]).count() as u64;
+                        self.line_pos = abs;
+                    }
+                    self.source_buf.clear();
+                    self.source_buf.push_str(name);
+                    self.source_buf.push(':');
+                    self.source_buf.push_str(&self.line.to_string());
+                    &self.source_buf
+                } else {
+                    name
+                }
+            }
+        };
+        (self.each)(Found {
+            source,
+            field,
+            token,
+        })
+    }
+
+    /// Keep line counting right when `buf[..n]` (at absolute `base`) is dropped.
+    fn forget(&mut self, buf: &[u8], base: u64, n: usize) {
+        if !self.want_lines {
+            return;
+        }
+        let end = base + n as u64;
+        if end > self.line_pos {
+            let from = (self.line_pos - base) as usize;
+            self.line += memchr::memchr_iter(b'\n', &buf[from..n]).count() as u64;
+            self.line_pos = end;
+        }
+    }
+
+    /// A whole input held in memory: a JSON document, else text.
+    fn document(&mut self, text: &[u8]) -> Result<(), Error> {
+        if looks_like_json(text) && text.len() <= JSON_DOC_LIMIT {
+            if let Ok(value) = serde_json::from_slice::<Value>(text) {
+                return self.json(text, &value);
+            }
+        }
+        let scanner = Scanner::default();
+        let mut result = Ok(());
+        scanner.scan(text, 0, true, |c: Candidate| {
+            if result.is_ok() {
+                result = self.emit(text, 0, c.start, c.end, c.field.as_deref());
+            }
+        });
+        result
+    }
+
+    /// Tokens among the string values of a parsed JSON document, labelled with their key.
+    fn json(&mut self, text: &[u8], value: &Value) -> Result<(), Error> {
+        let mut found: Vec<(Option<&str>, &str)> = Vec::new();
+        collect_json(value, None, &mut found);
+        let mut at = 0;
+        for (field, token) in found {
+            // Locate it in the text for its line number (JSON escapes aside, it is there verbatim).
+            let pos = memmem::find(&text[at..], token.as_bytes()).map(|p| p + at);
+            match pos {
+                Some(p) => {
+                    self.emit(text, 0, p, p + token.len(), field)?;
+                    at = p + token.len();
+                }
+                None => {
+                    let owned = token.as_bytes().to_vec();
+                    self.emit(&owned, 0, 0, owned.len(), field)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn looks_like_json(text: &[u8]) -> bool {
+    matches!(
+        text.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
+}
+
+/// Walk a JSON value; strings holding tokens are collected with the nearest key.
+fn collect_json<'v>(
+    value: &'v Value,
+    key: Option<&'v str>,
+    out: &mut Vec<(Option<&'v str>, &'v str)>,
+) {
+    match value {
+        Value::String(s) => {
+            if scan::is_whole_token(s) {
+                out.push((key, s));
+            } else {
+                for c in scan::scan_all(s.as_bytes()) {
+                    out.push((key, &s[c.start..c.end]));
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_json(v, key, out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| collect_json(v, Some(k), out)),
+        _ => {}
+    }
+}
+
+/// A read buffer whose spare room is zeroed once, not on every read.
+struct Block {
+    data: Vec<u8>,
+    len: usize,
+}
+
+impl Block {
+    fn new() -> Self {
+        Block {
+            data: vec![0; BLOCK],
+            len: 0,
+        }
+    }
+
+    fn filled(&self) -> &[u8] {
+        &self.data[..self.len]
+    }
+
+    /// One read of up to a block; Ok(0) at end of input.
+    fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
+        if self.data.len() - self.len < BLOCK / 2 {
+            let grown = (self.len + BLOCK).max(self.data.len() * 2);
+            self.data.resize(grown, 0);
+        }
+        loop {
+            match reader.read(&mut self.data[self.len..]) {
+                Ok(n) => {
+                    self.len += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Forget the first `n` bytes.
+    fn consume(&mut self, n: usize) {
+        self.data.copy_within(n..self.len, 0);
+        self.len -= n;
+    }
+}
+
+/// Stream a reader through the scanner in blocks.
+fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
+    let mut block = Block::new();
+    let mut eof = false;
+    // A small JSON document is parsed whole.
+    while !eof && block.len < BLOCK {
+        eof = block.read_from(reader).map_err(StreamError::Read)? == 0;
+    }
+    if looks_like_json(block.filled()) {
+        while !eof && block.len <= JSON_DOC_LIMIT {
+            eof = block.read_from(reader).map_err(StreamError::Read)? == 0;
+        }
+        if eof {
+            sink.stats.bytes = block.len as u64;
+            return sink.document(block.filled()).map_err(StreamError::Callback);
+        }
+    }
+    let scanner = Scanner::default();
+    let mut base: u64 = 0;
+    let mut from = 0;
+    loop {
+        let buf = block.filled();
+        let mut result = Ok(());
+        let progress = scanner.scan(buf, from, eof, |c| {
+            if result.is_ok() {
+                result = sink.emit(buf, base, c.start, c.end, c.field.as_deref());
+            }
+        });
+        result?;
+        if eof {
+            sink.stats.bytes = base + buf.len() as u64;
+            return Ok(());
+        }
+        if buf.len() - progress.resume > MAX_TOKEN_LEN {
+            return Err(StreamError::Limit(format!(
+                "a token longer than {} MiB at byte {}; that is the limit",
+                MAX_TOKEN_LEN >> 20,
+                base + progress.resume as u64
+            )));
+        }
+        // Drop what is scanned, keeping some context before the resume point.
+        let drop = progress.resume.saturating_sub(CONTEXT);
+        sink.forget(buf, base, drop);
+        block.consume(drop);
+        base += drop as u64;
+        from = progress.resume - drop;
+        eof = block.read_from(reader).map_err(StreamError::Read)? == 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens_in(reader: &mut dyn Read, want_lines: bool) -> Vec<(String, Option<String>, String)> {
+        let mut out = Vec::new();
+        let mut each = |f: Found| {
+            out.push((
+                f.source.to_owned(),
+                f.field.map(str::to_owned),
+                f.token.to_owned(),
+            ));
+            Ok(())
+        };
+        let mut sink = Sink::new(Label::File("log"), want_lines, &mut each);
+        assert!(stream(reader, &mut sink).is_ok());
+        out
+    }
+
+    const T: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+
+    /// A reader that hands out a few bytes at a time, to split tokens across reads.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn line_numbers_across_blocks() {
+        let mut text = String::new();
+        for i in 0..3000 {
+            if i % 1000 == 7 {
+                text.push_str(&format!("line {i} Bearer {T}\n"));
+            } else {
+                text.push_str(&"ordinary log line with some words in it ".repeat(3));
+                text.push('\n');
+            }
+        }
+        let found = tokens_in(&mut text.as_bytes(), true);
+        let sources: Vec<_> = found.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(sources, ["log:8", "log:1008", "log:2008"]);
+        let found = tokens_in(&mut Trickle(text.as_bytes(), 7), true);
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[2].0, "log:2008");
+    }
+
+    #[test]
+    fn json_document_labels_arrays_and_nesting() {
+        let doc =
+            format!("{{\"data\": {{\"tokens\": [\"{T}\", \"{T}\"]}}, \"h\": \"Bearer {T}\"}}");
+        let found = tokens_in(&mut doc.as_bytes(), true);
+        let fields: Vec<_> = found.iter().map(|f| f.1.as_deref().unwrap()).collect();
+        assert_eq!(fields, ["tokens", "tokens", "h"]);
+    }
+
+    #[test]
+    fn json_lines_log_is_scanned_as_text() {
+        let doc = format!("{{\"id_token\":\"{T}\"}}\n{{\"x\":1}}\n");
+        let found = tokens_in(&mut doc.as_bytes(), false);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1.as_deref(), Some("id_token"));
+        assert_eq!(found[0].0, "log");
+    }
+}

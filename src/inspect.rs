@@ -1,0 +1,307 @@
+//! One token in, one inspection out: decode → summary → times → findings.
+//! Nothing here prints; the report modules read the result.
+
+use serde_json::{Map, Value};
+
+use crate::claims::{self, Summary};
+use crate::decode::{self, Decoded, Form};
+use crate::findings::{self, Finding};
+use crate::time::{self, Clock, Times};
+
+/// What a run checks every token against.
+#[derive(Debug, Clone)]
+pub struct Checks {
+    pub clock: Clock,
+    pub leeway: i64,
+    pub require_roles: Vec<String>,
+    pub require_scopes: Vec<String>,
+}
+
+/// The result of checking a signature, supplied by the verifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub verified: bool,
+    /// Which key verified it, or why it did not.
+    pub detail: String,
+    /// Findings the verifier adds (signature-invalid, ...).
+    pub findings: Vec<Finding>,
+}
+
+/// Something that can verify a token's signature (keys given by the user).
+pub trait Verifier {
+    fn verify(&self, token: &str, decoded: &Decoded) -> Verification;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Valid,
+    Expired,
+    NotYetValid,
+    NoExpiry,
+    Malformed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Expired => "expired",
+            Status::NotYetValid => "not_yet_valid",
+            Status::NoExpiry => "no_expiry",
+            Status::Malformed => "malformed",
+        }
+    }
+}
+
+/// Everything known about one token.
+#[derive(Debug, Clone)]
+pub struct Inspection<'a> {
+    pub source: &'a str,
+    pub field: Option<&'a str>,
+    pub token: &'a str,
+    pub decoded: Decoded,
+    pub summary: Summary,
+    pub times: Times,
+    pub expires_in: Option<i64>,
+    pub lifetime: Option<i64>,
+    pub status: Status,
+    pub verification: Option<Verification>,
+    pub findings: Vec<Finding>,
+}
+
+impl Inspection<'_> {
+    pub fn failed(&self) -> bool {
+        findings::any_error(&self.findings)
+    }
+
+    pub fn header(&self) -> Option<&Map<String, Value>> {
+        self.decoded.header.as_ref().ok()
+    }
+
+    pub fn payload(&self) -> Option<&Map<String, Value>> {
+        self.decoded.payload.as_ref().ok()
+    }
+}
+
+/// Inspect one token found at `source` (under JSON key `field`).
+pub fn inspect<'a>(
+    source: &'a str,
+    field: Option<&'a str>,
+    token: &'a str,
+    checks: &Checks,
+    verifier: Option<&dyn Verifier>,
+) -> Inspection<'a> {
+    inspect_decoded(
+        source,
+        field,
+        token,
+        decode::decode(token),
+        checks,
+        verifier,
+    )
+}
+
+/// Inspect a token that is already decoded.
+pub fn inspect_decoded<'a>(
+    source: &'a str,
+    field: Option<&'a str>,
+    token: &'a str,
+    decoded: Decoded,
+    checks: &Checks,
+    verifier: Option<&dyn Verifier>,
+) -> Inspection<'a> {
+    let empty = Map::new();
+    let payload = decoded.payload.as_ref().unwrap_or(&empty);
+    let summary = claims::summarise(decoded.header.as_ref().ok(), payload);
+    let times = Times::from_claims(payload);
+    let verification = verifier.map(|v| v.verify(token, &decoded));
+    let mut inspection = Inspection {
+        source,
+        field,
+        token,
+        expires_in: times.expires_in(checks.clock),
+        lifetime: times.lifetime(),
+        status: Status::Valid,
+        summary,
+        times,
+        decoded,
+        verification,
+        findings: Vec::new(),
+    };
+    inspection.status = status(&inspection, checks);
+    inspection.findings = assess(&inspection, checks);
+    inspection
+}
+
+fn status(i: &Inspection, checks: &Checks) -> Status {
+    if i.decoded.payload.is_err() || !i.times.invalid.is_empty() {
+        Status::Malformed
+    } else if i.times.is_expired(checks.clock, checks.leeway) {
+        Status::Expired
+    } else if i.times.is_not_yet_valid(checks.clock, checks.leeway) {
+        Status::NotYetValid
+    } else if i.times.expires_at.is_none() {
+        Status::NoExpiry
+    } else {
+        Status::Valid
+    }
+}
+
+/// The findings for an inspection, in reading order.
+fn assess(i: &Inspection, checks: &Checks) -> Vec<Finding> {
+    let mut out = Vec::new();
+    structure(i, &mut out);
+    algorithm(i, &mut out);
+    timing(i, checks, &mut out);
+    signature(i, &mut out);
+    requirements(i, checks, &mut out);
+    controls(i, &mut out);
+    out
+}
+
+fn structure(i: &Inspection, out: &mut Vec<Finding>) {
+    match i.decoded.form {
+        Form::Jws => {}
+        Form::Jwe => out.push(Finding::error(
+            "encrypted-token",
+            "a 5-part JWE: the header is readable, the claims are encrypted and need the recipient's key",
+        )),
+        Form::Other(n) => out.push(Finding::error(
+            "malformed-token",
+            format!("{n} dot-separated segments; a JWS has 3 (header.payload.signature): truncated or joined?"),
+        )),
+    }
+    if let Err(e) = &i.decoded.header {
+        out.push(Finding::error(
+            "header-invalid",
+            format!("header: {}", e.message),
+        ));
+    }
+    if i.decoded.form != Form::Jwe {
+        if let Err(e) = &i.decoded.payload {
+            out.push(Finding::error(
+                "payload-invalid",
+                format!("payload: {}", e.message),
+            ));
+        }
+    }
+}
+
+fn algorithm(i: &Inspection, out: &mut Vec<Finding>) {
+    let Some(header) = i.header() else { return };
+    match header.get("alg") {
+        Some(Value::String(alg)) if alg.eq_ignore_ascii_case("none") => out.push(Finding::warning(
+            "alg-none",
+            format!(
+                "alg is \"{}\": the token is unsigned, anyone can forge it; never accept it",
+                crate::sanitize::escape(alg)
+            ),
+        )),
+        Some(Value::String(_)) => {}
+        Some(_) => out.push(Finding::error(
+            "header-invalid",
+            "header: alg is not a string",
+        )),
+        None if i.decoded.form == Form::Jws => {
+            out.push(Finding::error("header-invalid", "header: no alg member"))
+        }
+        None => {}
+    }
+}
+
+fn timing(i: &Inspection, checks: &Checks, out: &mut Vec<Finding>) {
+    let now = checks.clock.now;
+    for (name, why) in &i.times.invalid {
+        out.push(Finding::error("claim-invalid", format!("{name} {why}")));
+    }
+    let when = |secs: i64| time::rfc3339(secs).unwrap_or_default();
+    match (i.status, i.times.expires_at) {
+        (Status::Expired, Some(exp)) => out.push(Finding::error(
+            "expired",
+            format!("expired {} ({})", time::relative(exp - now), when(exp)),
+        )),
+        (Status::NotYetValid, _) => {
+            if let Some(nbf) = i.times.not_before {
+                out.push(Finding::error(
+                    "not-yet-valid",
+                    format!(
+                        "not valid until {} ({})",
+                        when(nbf),
+                        time::relative(nbf - now)
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+    if i.decoded.payload.is_ok() && i.times.expires_at.is_none() && i.times.invalid.is_empty() {
+        out.push(Finding::warning(
+            "no-expiry",
+            "no exp claim: this token never expires; if it leaks it stays usable until the key changes",
+        ));
+    }
+}
+
+fn signature(i: &Inspection, out: &mut Vec<Finding>) {
+    match &i.verification {
+        Some(v) => out.extend(v.findings.iter().cloned()),
+        None if i.decoded.form == Form::Jws => out.push(Finding::info(
+            "signature-unverified",
+            "signature not verified: no key given (--secret, --key, --jwks-url, --discover)",
+        )),
+        None => {}
+    }
+}
+
+fn requirements(i: &Inspection, checks: &Checks, out: &mut Vec<Finding>) {
+    let s = &i.summary;
+    for role in &checks.require_roles {
+        if !s.has_role(role) {
+            out.push(Finding::error(
+                "missing-role",
+                format!(
+                    "required role {role} is missing (roles: {})",
+                    list_or_none(&s.roles)
+                ),
+            ));
+        }
+    }
+    for scope in &checks.require_scopes {
+        if !s.has_scope(scope) {
+            out.push(Finding::error(
+                "missing-scope",
+                format!(
+                    "required scope {scope} is missing (scopes: {})",
+                    list_or_none(&s.scopes)
+                ),
+            ));
+        }
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        crate::sanitize::escape(&items.join(" ")).into_owned()
+    }
+}
+
+fn controls(i: &Inspection, out: &mut Vec<Finding>) {
+    let mut members = Vec::new();
+    if let Some(h) = i.header() {
+        findings::control_character_members(h, "header", &mut members);
+    }
+    if let Some(p) = i.payload() {
+        findings::control_character_members(p, "", &mut members);
+    }
+    if !members.is_empty() {
+        out.push(Finding::warning(
+            "control-characters",
+            format!(
+                "terminal control or bidi characters in {} (shown escaped); the token may try to spoof what you see",
+                members.join(", ")
+            ),
+        ));
+    }
+}

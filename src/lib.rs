@@ -1,0 +1,144 @@
+//! jwtinspect: inspect and debug JSON Web Tokens, locally.
+//!
+//! The flow runs one way: input (where text comes from) → scan (tokens in the
+//! text) → decode → claims/time/findings (inspect) → report.
+
+pub mod claims;
+pub mod cli;
+pub mod config;
+pub mod decode;
+pub mod error;
+pub mod findings;
+pub mod http;
+pub mod input;
+pub mod inspect;
+pub mod report;
+pub mod sanitize;
+pub mod scan;
+pub mod secret;
+pub mod time;
+
+use std::io::{self, Write};
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command, InspectArgs};
+use crate::config::{Environment, OutputMode, Settings};
+use crate::error::{Error, ExitCode};
+use crate::input::Input;
+use crate::report::Printer;
+
+/// Run a parsed command line; the exit code says how the tokens fared.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let env = Environment::detect();
+    match cli.command {
+        None => inspect_command(&cli.inspect, &cli.inputs, &env),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = Cli::command();
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut cmd, "jwtinspect", &mut out);
+            out.flush().map_err(error::write_err)?;
+            Ok(ExitCode::Ok)
+        }
+        Some(Command::Login(_)) | Some(Command::Refresh(_)) => Err(Error::usage(
+            "login and refresh are not available in this build yet",
+        )),
+    }
+}
+
+/// `jwtinspect [OPTIONS] [INPUT]...`
+fn inspect_command(
+    args: &InspectArgs,
+    inputs: &[String],
+    env: &Environment,
+) -> Result<ExitCode, Error> {
+    let settings = Settings::resolve(args, env)?;
+    let inputs = if inputs.is_empty() {
+        if env.stdin_terminal {
+            return Err(Error::usage(
+                "no token given: pass a token, a file, or - (or pipe text on standard input); see --help",
+            ));
+        }
+        vec![Input::Stdin]
+    } else {
+        Input::from_args(inputs)?
+    };
+    colored::control::set_override(settings.color);
+    let stdout = io::stdout();
+    let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    inspect_inputs(&inputs, settings, out)
+}
+
+/// Inspect every token in `inputs`, writing the report to `out`.
+pub fn inspect_inputs<W: Write>(
+    inputs: &[Input],
+    settings: Settings,
+    out: W,
+) -> Result<ExitCode, Error> {
+    let want_lines = matches!(settings.output, OutputMode::Human | OutputMode::Json);
+    let checks = settings.checks.clone();
+    let mut printer = Printer::new(out, settings);
+    let mut code = ExitCode::Ok;
+    let mut empty_inputs = Vec::new();
+    for input in inputs {
+        let mut reported = 0u64;
+        let stats = input::for_each_token(input, want_lines, &mut |found| {
+            let decoded = decode::decode(found.token);
+            if !decoded.is_reportable() {
+                return Ok(());
+            }
+            let inspection = inspect::inspect_decoded(
+                found.source,
+                found.field,
+                found.token,
+                decoded,
+                &checks,
+                None,
+            );
+            code = code.merge(printer.print(&inspection)?);
+            reported += 1;
+            Ok(())
+        })?;
+        if reported == 0 {
+            empty_inputs.push(no_token_message(input, stats));
+        }
+    }
+    printer.finish()?;
+    match empty_inputs.len() {
+        0 => Ok(code),
+        n if n == inputs.len() => Err(Error::Input(empty_inputs.join("; "))),
+        _ => {
+            for m in &empty_inputs {
+                eprintln!("jwtinspect: {m}");
+            }
+            Ok(code.merge(ExitCode::Usage))
+        }
+    }
+}
+
+fn no_token_message(input: &Input, stats: input::Stats) -> String {
+    let what = if stats.candidates == 0 {
+        "no JWT found".to_owned()
+    } else {
+        format!(
+            "{} token-like string(s) found, but neither header nor payload decodes as base64url JSON",
+            stats.candidates
+        )
+    };
+    let what = match input {
+        Input::Text { text, .. } if stats.candidates == 0 => {
+            let head: String = text.chars().take(40).collect();
+            let more = if text.chars().count() > 40 { "…" } else { "" };
+            format!(
+                "\"{}{more}\" is not an existing file and holds no JWT",
+                sanitize::escape(&head)
+            )
+        }
+        _ => what,
+    };
+    format!(
+        "{}: read {} bytes, {what}; a JWT looks like eyJhbGciOi...xxxxx.eyJzdWIiOi...yyyyy.zzzzz (three base64url segments joined by dots)",
+        input.describe(),
+        stats.bytes
+    )
+}

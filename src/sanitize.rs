@@ -1,0 +1,92 @@
+//! Escaping text that came from a token before a terminal sees it.
+//!
+//! A claim is attacker-controlled text. Printed raw, `\x1b]52;...` writes the
+//! clipboard, `\x1b]8;;url` makes a link, `\r` overwrites the line, and bidi
+//! overrides reorder what the reader sees. Every such character is shown as a
+//! visible escape (`\u{1b}`), the way `ls` quotes hostile file names.
+
+use std::borrow::Cow;
+
+/// True for characters that must never reach a terminal raw.
+pub fn is_hostile(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}'          // C0 controls, including ESC, CR, BS, LF, TAB
+        | '\u{7f}'..='\u{9f}'       // DEL and C1 controls (CSI = U+009B)
+        | '\u{061c}'                // Arabic letter mark
+        | '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM, RLM
+        | '\u{2028}' | '\u{2029}'   // line / paragraph separator
+        | '\u{202a}'..='\u{202e}'   // bidi embeddings and overrides
+        | '\u{2060}'..='\u{2064}'   // word joiner, invisible operators
+        | '\u{2066}'..='\u{2069}'   // bidi isolates
+        | '\u{feff}'                // zero-width no-break space (BOM)
+        | '\u{e0000}'..='\u{e007f}' // tag characters
+    )
+}
+
+/// True when `s` holds a character that `escape` would rewrite, other than
+/// the ordinary tab and newline: the trigger for the `control-characters` finding.
+pub fn has_controls(s: &str) -> bool {
+    s.chars().any(|c| is_hostile(c) && c != '\t' && c != '\n')
+}
+
+/// `s` with every hostile character replaced by a visible escape; borrowed when clean.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_hostile) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_hostile(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        assert!(matches!(escape("campjo ROLE_ADMIN é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn osc52_clipboard_write_is_escaped() {
+        let s = "\u{1b}]52;c;ZXZpbA==\u{7}";
+        assert_eq!(escape(s), "\\u{1b}]52;c;ZXZpbA==\\u{7}");
+        assert!(has_controls(s));
+    }
+
+    #[test]
+    fn osc8_link_is_escaped() {
+        let s = "\u{1b}]8;;https://evil\u{1b}\\click\u{1b}]8;;\u{1b}\\";
+        assert!(!escape(s).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn carriage_return_overwrite_is_escaped() {
+        assert_eq!(escape("user\rROLE_ADMIN"), "user\\rROLE_ADMIN");
+    }
+
+    #[test]
+    fn bidi_override_and_csi_are_escaped() {
+        assert_eq!(escape("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(escape("a\u{9b}31m"), "a\\u{9b}31m");
+        assert_eq!(escape("x\u{2066}y\u{2069}"), "x\\u{2066}y\\u{2069}");
+        assert_eq!(escape("tag\u{e0041}"), "tag\\u{e0041}");
+    }
+
+    #[test]
+    fn newline_is_escaped_but_not_a_finding() {
+        assert_eq!(escape("a\nb"), "a\\nb");
+        assert!(!has_controls("a\nb\tc"));
+    }
+}

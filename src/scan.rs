@@ -1,0 +1,347 @@
+//! Finding tokens inside arbitrary text.
+//!
+//! Two anchors:
+//! * `eyJ` (base64url of `{"`): a token's header segment, wherever it stands:
+//!   bare, after `Bearer `, in a cookie, a URL, a log line;
+//! * a JSON string value (`"key" : "..."`) made of three or five dot-separated
+//!   base64url segments, so a token whose header is damaged (the ImmPort seed's
+//!   `Example-...`) is still found through its key.
+//!
+//! The scanner works on a buffer that may be one block of a stream: a candidate
+//! that runs into the end of the buffer is left for the next call.
+
+use memchr::memmem;
+
+/// The key a token stood under, looked for at most this far back.
+const KEY_LOOKBACK: usize = 256;
+/// A JSON-value token with a damaged header must be at least this long.
+const MIN_QUOTED_LEN: usize = 10;
+
+/// A token found in a buffer: `buf[start..end]`, with the JSON key it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub start: usize,
+    pub end: usize,
+    pub field: Option<String>,
+}
+
+/// Bytes that may appear inside a segment: base64url, the standard alphabet's
+/// `+` `/`, and `=` padding.
+#[inline]
+pub fn is_segment_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'/' | b'=')
+}
+
+#[inline]
+fn is_b64url_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+#[inline]
+fn is_token_byte(b: u8) -> bool {
+    is_segment_byte(b) || b == b'.'
+}
+
+/// The scanner: holds the prepared substring searcher.
+pub struct Scanner {
+    eyj: memmem::Finder<'static>,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner {
+            eyj: memmem::Finder::new(b"eyJ"),
+        }
+    }
+}
+
+/// Where the next call must resume: bytes before `resume` are fully scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub resume: usize,
+}
+
+impl Scanner {
+    /// Report every candidate in `buf[from..]` through `emit`, in order.
+    /// `eof` is true when nothing follows `buf`. Bytes before `from` are only
+    /// read as context (the left boundary, the JSON key).
+    pub fn scan(
+        &self,
+        buf: &[u8],
+        from: usize,
+        eof: bool,
+        mut emit: impl FnMut(Candidate),
+    ) -> Progress {
+        let len = buf.len();
+        let mut pos = from.min(len);
+        let mut next_eyj = self.find_eyj(buf, pos);
+        let mut next_quote = memchr::memchr(b'"', &buf[pos..]).map(|i| i + pos);
+        loop {
+            let (at, is_quote) = match (next_eyj, next_quote) {
+                (None, None) => break,
+                (Some(e), Some(q)) if q < e => (q, true),
+                (Some(e), _) => (e, false),
+                (None, Some(q)) => (q, true),
+            };
+            let outcome = if is_quote {
+                quoted_candidate(buf, at, eof)
+            } else {
+                anchored_candidate(buf, at, eof)
+            };
+            match outcome {
+                Outcome::Pending => return Progress { resume: at },
+                Outcome::Found(c) => {
+                    pos = c.end;
+                    emit(c);
+                }
+                Outcome::Skip(next) => pos = next.max(at + 1),
+            }
+            if next_eyj.is_some_and(|e| e < pos) {
+                next_eyj = self.find_eyj(buf, pos);
+            }
+            if next_quote.is_some_and(|q| q < pos) {
+                next_quote = memchr::memchr(b'"', &buf[pos..]).map(|i| i + pos);
+            }
+        }
+        // An anchor may straddle the end of the buffer ("e" | "yJ", or a lone quote).
+        let resume = if eof {
+            len
+        } else {
+            pos.max(len.saturating_sub(2))
+        };
+        Progress { resume }
+    }
+
+    fn find_eyj(&self, buf: &[u8], from: usize) -> Option<usize> {
+        self.eyj.find(&buf[from..]).map(|i| i + from)
+    }
+}
+
+enum Outcome {
+    Found(Candidate),
+    /// Not a token; carry on scanning from this offset.
+    Skip(usize),
+    /// The candidate runs into the end of the buffer: need more input.
+    Pending,
+}
+
+/// A candidate starting at an `eyJ` anchor.
+fn anchored_candidate(buf: &[u8], at: usize, eof: bool) -> Outcome {
+    // Inside a longer base64url run (e.g. "xeyJ"), it is not a token start.
+    if at > 0 && is_b64url_byte(buf[at - 1]) {
+        let run = buf[at..].iter().position(|&b| !is_token_byte(b));
+        return match run {
+            Some(n) => Outcome::Skip(at + n),
+            None if eof => Outcome::Skip(buf.len()),
+            None => Outcome::Pending,
+        };
+    }
+    let mut end = at;
+    while end < buf.len() && is_token_byte(buf[end]) {
+        end += 1;
+    }
+    if end == buf.len() && !eof {
+        return Outcome::Pending;
+    }
+    let end = trim_trailing_dots(&buf[at..end]) + at;
+    if !buf[at..end].contains(&b'.') {
+        return Outcome::Skip(end);
+    }
+    Outcome::Found(Candidate {
+        start: at,
+        end,
+        field: json_key_before(buf, at),
+    })
+}
+
+/// A candidate that is a whole JSON string value: `"key" : "<token>"`.
+fn quoted_candidate(buf: &[u8], quote: usize, eof: bool) -> Outcome {
+    let start = quote + 1;
+    let mut end = start;
+    while end < buf.len() && is_token_byte(buf[end]) {
+        end += 1;
+    }
+    if end == buf.len() && !eof {
+        return Outcome::Pending;
+    }
+    let body = &buf[start..end];
+    let closed = buf.get(end) == Some(&b'"');
+    if !closed || body.starts_with(b"eyJ") || !quoted_token_shape(body) {
+        // Not ours; an `eyJ` inside is found by the other anchor.
+        return Outcome::Skip(start);
+    }
+    match json_key_before(buf, start) {
+        Some(key) => Outcome::Found(Candidate {
+            start,
+            end,
+            field: Some(key),
+        }),
+        None => Outcome::Skip(start),
+    }
+}
+
+/// Three or five dot-separated segments, the first two non-empty.
+fn quoted_token_shape(body: &[u8]) -> bool {
+    if body.len() < MIN_QUOTED_LEN {
+        return false;
+    }
+    let mut segments = body.split(|&b| b == b'.');
+    let count = body.iter().filter(|&&b| b == b'.').count() + 1;
+    let first_two_nonempty = segments.next().is_some_and(|s| !s.is_empty())
+        && segments.next().is_some_and(|s| !s.is_empty());
+    (count == 3 || count == 5) && first_two_nonempty
+}
+
+/// Length of `tok` without trailing dots past the third segment:
+/// `h.p.s.` (a sentence's full stop) becomes `h.p.s`; `h.p.` (alg none) stays.
+fn trim_trailing_dots(tok: &[u8]) -> usize {
+    let mut len = tok.len();
+    let mut dots = tok.iter().filter(|&&b| b == b'.').count();
+    while dots > 2 && len > 0 && tok[len - 1] == b'.' {
+        len -= 1;
+        dots -= 1;
+    }
+    len
+}
+
+/// The JSON key of a string value starting at `start` (just after its opening
+/// quote): `"access_token" : "` before it gives `access_token`.
+pub fn json_key_before(buf: &[u8], start: usize) -> Option<String> {
+    let lo = start.saturating_sub(KEY_LOOKBACK);
+    let mut i = start;
+    // The opening quote of the value.
+    i = i.checked_sub(1)?;
+    if buf[i] != b'"' || i < lo {
+        return None;
+    }
+    i = skip_ws_back(buf, i, lo)?;
+    if buf[i - 1] != b':' {
+        return None;
+    }
+    i = skip_ws_back(buf, i - 1, lo)?;
+    if buf[i - 1] != b'"' {
+        return None;
+    }
+    let key_end = i - 1;
+    let key_start = memchr::memrchr(b'"', &buf[lo..key_end])? + lo + 1;
+    if key_start > 0 && buf[key_start - 1] == b'\\' {
+        return None;
+    }
+    let key = std::str::from_utf8(&buf[key_start..key_end]).ok()?;
+    if key.contains('\\') {
+        return None;
+    }
+    Some(key.to_owned())
+}
+
+/// Index just after the last non-whitespace byte before `i` (at least `lo + 1`).
+fn skip_ws_back(buf: &[u8], mut i: usize, lo: usize) -> Option<usize> {
+    while i > lo && buf[i - 1].is_ascii_whitespace() {
+        i -= 1;
+    }
+    (i > lo).then_some(i)
+}
+
+/// Is this whole string (a JSON string value) a token? Used for parsed JSON documents.
+pub fn is_whole_token(s: &str) -> bool {
+    let b = s.as_bytes();
+    if !b.iter().all(|&c| is_token_byte(c)) {
+        return false;
+    }
+    if b.starts_with(b"eyJ") {
+        return b.contains(&b'.') && trim_trailing_dots(b) == b.len();
+    }
+    quoted_token_shape(b)
+}
+
+/// Every candidate in a complete text (no streaming), as `(start, end, field)`.
+pub fn scan_all(text: &[u8]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    Scanner::default().scan(text, 0, true, |c| out.push(c));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+
+    fn found(text: &str) -> Vec<(String, Option<String>)> {
+        scan_all(text.as_bytes())
+            .into_iter()
+            .map(|c| (text[c.start..c.end].to_string(), c.field))
+            .collect()
+    }
+
+    #[test]
+    fn bare_bearer_cookie_and_log() {
+        for text in [
+            T.to_string(),
+            format!("Authorization: Bearer {T}\r\n"),
+            format!("authorization: bearer {T}"),
+            format!("Cookie: a=1; session={T}; theme=dark"),
+            format!("2024-01-01 INFO GET /api?access_token={T}&x=1 200"),
+            format!("Here it is: {T}."),
+        ] {
+            assert_eq!(found(&text), vec![(T.to_string(), None)], "{text}");
+        }
+    }
+
+    #[test]
+    fn json_keys_label_tokens() {
+        let text = format!("{{\"status\" : 200,\n\"access_token\" : \"{T}\", \"b\":\"{T}\"}}");
+        let f = found(&text);
+        assert_eq!(f[0].1.as_deref(), Some("access_token"));
+        assert_eq!(f[1].1.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn damaged_header_found_through_its_key() {
+        let text = "\"access_token\" : \"Example-OiJSUzI1NiJ9.eyJleHAiOjF9.PC9v\"";
+        let f = found(text);
+        assert_eq!(
+            f,
+            vec![(
+                "Example-OiJSUzI1NiJ9.eyJleHAiOjF9.PC9v".into(),
+                Some("access_token".into())
+            )]
+        );
+    }
+
+    #[test]
+    fn version_strings_and_hosts_need_a_key_and_shape() {
+        assert!(found("\"1.2.3\" \"www.example.com\"").is_empty());
+        assert!(found("xeyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln").is_empty());
+        assert!(found("eyJhbGciOiJIUzI1NiJ9 alone").is_empty());
+    }
+
+    #[test]
+    fn alg_none_keeps_its_trailing_dot() {
+        assert_eq!(
+            found("x eyJhbGciOiJub25lIn0.eyJzIjoxfQ. y")[0].0,
+            "eyJhbGciOiJub25lIn0.eyJzIjoxfQ."
+        );
+    }
+
+    #[test]
+    fn streaming_resumes_on_a_split_token() {
+        let text = format!("aaaa Bearer {T} bbb {T}");
+        let s = Scanner::default();
+        for cut in 0..text.len() {
+            let mut got = Vec::new();
+            let p = s.scan(&text.as_bytes()[..cut], 0, false, |c| got.push(c));
+            s.scan(text.as_bytes(), p.resume, true, |c| got.push(c));
+            assert_eq!(got.len(), 2, "cut at {cut}");
+            assert!(got.iter().all(|c| &text[c.start..c.end] == T));
+        }
+    }
+
+    #[test]
+    fn whole_token_strings() {
+        assert!(is_whole_token(T));
+        assert!(is_whole_token("Example-OiJSUzI1NiJ9.eyJleHAiOjF9.PC9v"));
+        assert!(!is_whole_token("Bearer x.y.z"));
+        assert!(!is_whole_token("1.2.3"));
+    }
+}

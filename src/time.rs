@@ -1,0 +1,236 @@
+//! One clock (`--now` or the system clock), NumericDate parsing, the
+//! expiry judgement, and relative wording a person reads at a glance.
+
+use chrono::{DateTime, Local, SecondsFormat, Utc};
+use serde_json::{Map, Value};
+
+/// "Now", fixed once per run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub now: i64,
+}
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock {
+            now: Utc::now().timestamp(),
+        }
+    }
+
+    /// Parse `--now`: unix seconds, or RFC 3339.
+    pub fn parse(text: &str) -> Result<Clock, String> {
+        let t = text.trim();
+        if let Ok(secs) = t.parse::<i64>() {
+            if DateTime::from_timestamp(secs, 0).is_some() {
+                return Ok(Clock { now: secs });
+            }
+        }
+        DateTime::parse_from_rfc3339(t)
+            .map(|d| Clock { now: d.timestamp() })
+            .map_err(|_| {
+                format!("invalid --now '{text}': expected RFC 3339 (2024-05-01T12:00:00Z) or unix seconds (1714564800)")
+            })
+    }
+}
+
+/// How times are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    Utc,
+    Local,
+}
+
+impl Zone {
+    /// A human timestamp: `2021-06-10 19:05:43 UTC` or local with its offset.
+    pub fn format(self, secs: i64) -> String {
+        let Some(t) = DateTime::from_timestamp(secs, 0) else {
+            return format!("{secs} (out of range)");
+        };
+        match self {
+            Zone::Utc => t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            Zone::Local => t
+                .with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M:%S %:z")
+                .to_string(),
+        }
+    }
+}
+
+/// RFC 3339 UTC (`2021-06-10T19:05:43Z`), the form of the JSON output.
+pub fn rfc3339(secs: i64) -> Option<String> {
+    DateTime::from_timestamp(secs, 0).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+/// The time claims of a token, parsed. A claim that is present but not a
+/// NumericDate is listed in `invalid` with the reason.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Times {
+    pub issued_at: Option<i64>,
+    pub not_before: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub invalid: Vec<(&'static str, String)>,
+}
+
+impl Times {
+    pub fn from_claims(claims: &Map<String, Value>) -> Times {
+        let mut t = Times::default();
+        for (name, slot) in [
+            ("iat", &mut t.issued_at),
+            ("nbf", &mut t.not_before),
+            ("exp", &mut t.expires_at),
+        ] {
+            match claims.get(name).map(numeric_date) {
+                None => {}
+                Some(Ok(v)) => *slot = Some(v),
+                Some(Err(why)) => t.invalid.push((name, why)),
+            }
+        }
+        t
+    }
+
+    /// Seconds from now to `exp`, negative once past.
+    pub fn expires_in(&self, clock: Clock) -> Option<i64> {
+        self.expires_at.map(|e| e - clock.now)
+    }
+
+    /// `exp − iat`, else `exp − nbf`.
+    pub fn lifetime(&self) -> Option<i64> {
+        let exp = self.expires_at?;
+        self.issued_at.or(self.not_before).map(|start| exp - start)
+    }
+
+    /// RFC 7519: expired once now ≥ exp + leeway.
+    pub fn is_expired(&self, clock: Clock, leeway: i64) -> bool {
+        self.expires_at
+            .is_some_and(|e| clock.now >= e.saturating_add(leeway))
+    }
+
+    /// Not yet valid while now < nbf − leeway.
+    pub fn is_not_yet_valid(&self, clock: Clock, leeway: i64) -> bool {
+        self.not_before
+            .is_some_and(|n| clock.now < n.saturating_sub(leeway))
+    }
+}
+
+/// A NumericDate: seconds since the epoch, integer or fractional, within the
+/// range a calendar date can show.
+pub fn numeric_date(v: &Value) -> Result<i64, String> {
+    let secs = match v {
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Some(i),
+            (None, Some(f)) if f.is_finite() && f.abs() < 1e15 => Some(f.floor() as i64),
+            _ => None,
+        },
+        Value::String(s) => {
+            return Err(format!(
+                "is a string (\"{}\"), not a NumericDate (a number of seconds since 1970)",
+                crate::sanitize::escape(s)
+            ))
+        }
+        Value::Null => return Err("is null, not a NumericDate".into()),
+        Value::Bool(_) => return Err("is a boolean, not a NumericDate".into()),
+        Value::Array(_) => return Err("is an array, not a NumericDate".into()),
+        Value::Object(_) => return Err("is an object, not a NumericDate".into()),
+    };
+    match secs {
+        Some(s) if DateTime::from_timestamp(s, 0).is_some() => Ok(s),
+        _ => Err(format!("{v} is out of the range of dates")),
+    }
+}
+
+/// A duration as a person says it: `42s`, `14m 32s`, `3h 12m`, `2d 5h`,
+/// `23 days`, `5 months`, `3 years`.
+pub fn duration(secs: i64) -> String {
+    let s = secs.unsigned_abs();
+    let plural = |n: u64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m {}s", s / 60, s % 60),
+        3600..=86_399 => format!("{}h {}m", s / 3600, s % 3600 / 60),
+        86_400..=604_799 => format!("{}d {}h", s / 86_400, s % 86_400 / 3600),
+        604_800..=5_183_999 => plural(s / 86_400, "day"),
+        5_184_000..=31_535_999 => plural(s / 2_592_000, "month"),
+        _ => plural(s / 31_536_000, "year"),
+    }
+}
+
+/// `in 14m 32s` or `5 years ago`.
+pub fn relative(delta: i64) -> String {
+    if delta >= 0 {
+        format!("in {}", duration(delta))
+    } else {
+        format!("{} ago", duration(delta))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn now_parses_both_forms() {
+        assert_eq!(Clock::parse("1631406200").unwrap().now, 1631406200);
+        assert_eq!(
+            Clock::parse("2021-09-12T00:23:20Z").unwrap().now,
+            1631406200
+        );
+        assert_eq!(
+            Clock::parse("2021-09-12T02:23:20+02:00").unwrap().now,
+            1631406200
+        );
+        assert!(Clock::parse("yesterday").unwrap_err().contains("RFC 3339"));
+    }
+
+    #[test]
+    fn durations_read_at_a_glance() {
+        assert_eq!(duration(0), "0s");
+        assert_eq!(duration(872), "14m 32s");
+        assert_eq!(duration(-11_520), "3h 12m");
+        assert_eq!(duration(190_800), "2d 5h");
+        assert_eq!(duration(30 * 86_400), "30 days");
+        assert_eq!(duration(150 * 86_400), "5 months");
+        assert_eq!(duration(365 * 86_400), "1 year");
+        assert_eq!(duration(-171_234_567), "5 years");
+        assert_eq!(relative(-171_234_567), "5 years ago");
+        assert_eq!(relative(872), "in 14m 32s");
+        assert_eq!(duration(i64::MIN), "292471208677 years");
+    }
+
+    #[test]
+    fn expiry_follows_rfc7519_with_leeway() {
+        let t = Times {
+            expires_at: Some(100),
+            not_before: Some(50),
+            ..Times::default()
+        };
+        assert!(!t.is_expired(Clock { now: 99 }, 0));
+        assert!(t.is_expired(Clock { now: 100 }, 0));
+        assert!(!t.is_expired(Clock { now: 100 }, 1));
+        assert!(t.is_not_yet_valid(Clock { now: 49 }, 0));
+        assert!(!t.is_not_yet_valid(Clock { now: 49 }, 1));
+    }
+
+    #[test]
+    fn numeric_dates_of_every_shape() {
+        assert_eq!(numeric_date(&json!(1631407081)), Ok(1631407081));
+        assert_eq!(numeric_date(&json!(1631407081.9)), Ok(1631407081));
+        assert_eq!(numeric_date(&json!(-5)), Ok(-5));
+        assert!(numeric_date(&json!("1631407081"))
+            .unwrap_err()
+            .contains("string"));
+        assert!(numeric_date(&json!(1e30)).unwrap_err().contains("range"));
+        assert!(numeric_date(&json!(i64::MAX))
+            .unwrap_err()
+            .contains("range"));
+        assert!(numeric_date(&json!(u64::MAX)).is_err());
+        assert!(numeric_date(&json!(null)).is_err());
+        assert!(numeric_date(&json!([1])).is_err());
+    }
+}

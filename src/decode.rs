@@ -252,9 +252,10 @@ mod tests {
     #[test]
     fn array_payload_is_not_an_object() {
         let t = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64("[1,2]"));
-        assert_eq!(
-            decode(&t).payload.unwrap_err().message,
-            "a JSON array, not an object"
+        let message = decode(&t).payload.unwrap_err().message;
+        assert!(
+            message.starts_with("a JSON array, not an object"),
+            "{message}"
         );
     }
 

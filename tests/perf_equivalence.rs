@@ -1,0 +1,175 @@
+//! The fast paths print exactly what the straightforward code printed.
+//!
+//! `testdata/bench-sample.jwt` (written by `benches/gen.py sample`) holds
+//! varied tokens and edge cases. The test spreads its lines through a few
+//! megabytes of ordinary log lines, so tokens and line counting cross the read
+//! blocks, and compares every output mode with the `bench-sample.expected*`
+//! files. Those were produced by the code as it stood before the performance
+//! work; when the output changes on purpose, rewrite them with
+//! `JWTINSPECT_BLESS=1 cargo test --test perf_equivalence` and review the diff.
+
+mod support;
+
+use std::path::Path;
+
+use support::{jwtinspect, testdata};
+
+const NOW: &str = "2021-09-12T00:23:20Z";
+const LOG: &str = "bench-sample.log";
+
+/// A small deterministic generator (64-bit LCG), so the input never changes.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+}
+
+/// One ordinary log line: quotes, colons, dotted values, base64 JSON without dots.
+fn filler(rng: &mut Lcg) -> String {
+    let n = rng.next(1_000_000);
+    match rng.next(8) {
+        0 | 1 => format!(
+            "10.0.{}.{} - - [12/Sep/2021:00:{:02}:{:02} +0000] \"GET /api/items/{n} HTTP/1.1\" 200 {} \"-\" \"curl/7.79.1\"",
+            n % 256, n % 251, n % 60, n % 59, n % 9000
+        ),
+        2 => format!(
+            "{{\"ts\":\"2021-09-12T00:00:{:02}Z\",\"level\":\"info\",\"version\":\"1.2.{n}\",\"host\":\"api.v2.example.com\",\"id\":\"aaaa.bbbb.cccc{n}\"}}",
+            n % 60
+        ),
+        3 => format!("2021-09-12T00:00:00Z DEBUG cursor=eyJwYWdlIjo{n}fQ next=eyJ{n}"),
+        4 => "x".repeat(n as usize % 5000),
+        5 => String::new(),
+        _ => format!("2021-09-12T00:00:00Z INFO request {n} done: ok, \"quoted\" words, a: \"b\""),
+    }
+}
+
+/// The sample's lines spread through filler; a few MiB in all.
+fn padded_input() -> String {
+    let sample = std::fs::read_to_string(testdata("bench-sample.jwt")).expect("sample");
+    let mut rng = Lcg(42);
+    let mut out = String::new();
+    for line in sample.lines() {
+        for _ in 0..rng.next(80) {
+            out.push_str(&filler(&mut rng));
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(&filler(&mut rng));
+    out
+}
+
+/// Compare with (or, blessing, write) `testdata/<name>`.
+fn check(name: &str, actual: &[u8]) {
+    let path = testdata(name);
+    if std::env::var_os("JWTINSPECT_BLESS").is_some() {
+        std::fs::write(&path, actual).expect("write expected output");
+        return;
+    }
+    let expected = std::fs::read(&path).expect("expected output");
+    if expected != actual {
+        let (e, a) = (
+            String::from_utf8_lossy(&expected),
+            String::from_utf8_lossy(actual),
+        );
+        let first = e
+            .lines()
+            .zip(a.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(e.lines().count().min(a.lines().count()));
+        panic!(
+            "{name}: output differs at line {}\nexpected: {}\nactual:   {}",
+            first + 1,
+            e.lines().nth(first).unwrap_or("<end>"),
+            a.lines().nth(first).unwrap_or("<end>")
+        );
+    }
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Vec<u8> {
+    let mut cmd = jwtinspect();
+    cmd.current_dir(dir).args(args);
+    if let Some(s) = stdin {
+        cmd.write_stdin(s.to_owned());
+    }
+    let out = cmd.output().expect("run jwtinspect");
+    // Expired tokens in the sample: exit 1, with nothing on stderr.
+    assert_eq!(out.status.code(), Some(1), "{args:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn every_output_mode_matches_the_reference() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = padded_input();
+    assert!(
+        input.len() > 2 << 20,
+        "the input must span several read blocks"
+    );
+    std::fs::write(dir.path().join(LOG), &input).expect("write input");
+
+    let json = run_in(dir.path(), &["--json", "--now", NOW, LOG], None);
+    check("bench-sample.expected.jsonl", &json);
+
+    let human = run_in(dir.path(), &["--color", "never", "--now", NOW, LOG], None);
+    check("bench-sample.expected.txt", &human);
+
+    // --print-token: the token field of each JSON line, in order.
+    let tokens = run_in(dir.path(), &["--print-token", LOG], None);
+    let from_json: String = String::from_utf8_lossy(&json)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+            format!("{}\n", v["token"].as_str().expect("token"))
+        })
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&tokens), from_json);
+
+    // Standard input: the same lines, each labelled `stdin`.
+    let stdin = run_in(dir.path(), &["--json", "--now", NOW], Some(&input));
+    let relabelled: String = String::from_utf8_lossy(&json)
+        .lines()
+        .map(|l| {
+            let rest = l.split_once("\",").expect("source first").1;
+            format!("{{\"source\":\"stdin\",{rest}\n")
+        })
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&stdin), relabelled);
+}
+
+#[test]
+fn arguments_match_the_reference() {
+    let sample = std::fs::read_to_string(testdata("bench-sample.jwt")).expect("sample");
+    let lines: Vec<&str> = sample.lines().collect();
+    // A bare token, a log line, a Bearer header, a damaged header in JSON, a login response.
+    let first = |prefix: &str| {
+        *lines
+            .iter()
+            .find(|l| l.starts_with(prefix) || l.contains(&format!(" {prefix}")))
+            .expect("sample line")
+    };
+    let picks = [
+        lines[0],
+        first("DEBUG http:"),
+        first("Authorization: Bearer"),
+        first("{\"status\" : 200, \"access_token\" : \"Example-"),
+        first("{\"login\":true"),
+    ];
+    let mut args = vec!["--json", "--now", NOW];
+    args.extend(picks);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_in(dir.path(), &args, None);
+    check("bench-sample.expected-args.jsonl", &out);
+}

@@ -74,8 +74,9 @@ pub fn write<W: Write>(
     writeln!(out, "{}", p.label(&title))?;
 
     let s = &i.summary;
-    let row =
-        |out: &mut W, name: &str, value: &str| writeln!(out, "  {:<10}{}", p.label(name), value);
+    let row = |out: &mut W, name: &str, value: &str| {
+        writeln!(out, "  {}{}", p.label(&format!("{name:<11}")), value)
+    };
     let status_text = status_line(i, now);
     row(out, "status", &p.status(i.status, &status_text))?;
     let user = match (&s.username, s.username_claim) {

@@ -1,9 +1,9 @@
 //! `jwtinspect completions SHELL`: every shell gets a script that knows every
 //! subcommand and the flags people reach for.
 
-mod run;
+mod support;
 
-use run::{jwtinspect, stdout_of};
+use support::{jwtinspect, succeeds};
 
 const SUBCOMMANDS: &[&str] = &["login", "refresh", "completions"];
 const FLAGS: &[&str] = &[
@@ -27,7 +27,7 @@ const FLAGS: &[&str] = &[
 ];
 
 fn assert_mentions_everything(shell: &str) {
-    let text = stdout_of(&["completions", shell]);
+    let text = succeeds(&["completions", shell]);
     for word in SUBCOMMANDS.iter().chain(FLAGS) {
         assert!(
             text.contains(word),
@@ -54,7 +54,7 @@ fn fish_knows_every_subcommand_and_flag() {
 #[test]
 fn elvish_and_powershell_scripts_are_generated() {
     for shell in ["elvish", "powershell"] {
-        let text = stdout_of(&["completions", shell]);
+        let text = succeeds(&["completions", shell]);
         assert!(
             text.contains("login") && text.contains("refresh"),
             "{shell}"

@@ -1,13 +1,13 @@
 //! `--help` teaches by example, per command; `-h` stays one screen; `--version` prints the version.
 
-mod run;
+mod support;
 
-use run::stdout_of;
+use support::succeeds;
 
 /// Each command's examples: present in `--help`, absent from `-h`.
 fn assert_examples(command: &[&str], examples: &[&str]) {
-    let long = stdout_of(&[command, &["--help"]].concat());
-    let short = stdout_of(&[command, &["-h"]].concat());
+    let long = succeeds(&[command, &["--help"]].concat());
+    let short = succeeds(&[command, &["-h"]].concat());
     for example in examples {
         assert!(
             long.contains(example),
@@ -85,13 +85,13 @@ fn completions_help_has_install_lines() {
 
 #[test]
 fn short_help_fits_a_screen() {
-    let short = stdout_of(&["-h"]);
+    let short = succeeds(&["-h"]);
     assert!(short.lines().count() < 60, "{short}");
 }
 
 #[test]
 fn version_prints_the_crate_version() {
-    let out = stdout_of(&["--version"]);
+    let out = succeeds(&["--version"]);
     assert_eq!(out, format!("jwtinspect {}\n", env!("CARGO_PKG_VERSION")));
-    assert_eq!(stdout_of(&["-V"]), out);
+    assert_eq!(succeeds(&["-V"]), out);
 }

@@ -77,7 +77,6 @@ pub fn write<W: Write>(
     writeln!(out, "{}", p.label(&title))?;
 
     let s = &i.summary;
-    // Pad before painting: escape codes must not count towards the width.
     let row = |out: &mut W, name: &str, value: &str| {
         writeln!(out, "  {}{}", p.label(&format!("{name:<11}")), value)
     };

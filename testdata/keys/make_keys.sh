@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerates the test keys in this folder (test-only keys: never use them for anything real).
+# Needs the openssl command. Run from anywhere: bash testdata/keys/make_keys.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa-private.pem
+openssl pkey -in rsa-private.pem -pubout -out rsa-public.pem
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa2-private.pem
+openssl pkey -in rsa2-private.pem -pubout -out rsa2-public.pem
+for curve in P-256 P-384 P-521; do
+    name=ec-$(echo "$curve" | tr -d 'P-' )
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:$curve -pkeyopt ec_param_enc:named_curve -out tmp.pem
+    openssl pkcs8 -topk8 -nocrypt -in tmp.pem -out "$name-private.pem"
+    rm tmp.pem
+    openssl pkey -in "$name-private.pem" -pubout -out "$name-public.pem"
+done
+openssl genpkey -algorithm ED25519 -out ed25519-private.pem
+openssl pkey -in ed25519-private.pem -pubout -out ed25519-public.pem
+# A self-signed certificate holding the RSA public key (for --key CERT.pem).
+openssl req -new -x509 -key rsa-private.pem -out rsa-cert.pem -days 36500 -subj "/CN=jwtinspect test signer"

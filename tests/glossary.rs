@@ -18,16 +18,21 @@ fn line<'a>(report: &'a str, token: usize, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no claim {name} in token {token}:\n{section}"))
 }
 
-#[test]
-fn claims_are_explained_the_first_time_only() {
+/// The human report of the ItemPath login response: two tokens, the same claims.
+fn itempath_login_report() -> String {
     let path = testdata("itempath-login.json");
-    let report = succeeds(&[
+    succeeds(&[
         "--color",
         "never",
         "--now",
         "1631406200",
         path.to_str().unwrap(),
-    ]);
+    ])
+}
+
+#[test]
+fn claims_are_explained_the_first_time_only() {
+    let report = itempath_login_report();
     for (name, words) in [
         ("nbf", "# not valid before"),
         ("iat", "# issued at"),
@@ -43,14 +48,7 @@ fn claims_are_explained_the_first_time_only() {
 
 #[test]
 fn header_members_are_explained_too() {
-    let path = testdata("itempath-login.json");
-    let report = succeeds(&[
-        "--color",
-        "never",
-        "--now",
-        "1631406200",
-        path.to_str().unwrap(),
-    ]);
+    let report = itempath_login_report();
     assert!(report.contains("\nheader\n  typ  \"JWT\"  # media type of the token\n  alg  \"HS256\"  # signing algorithm\n"), "{report}");
     assert_eq!(report.matches("# signing algorithm").count(), 1);
 }

@@ -525,3 +525,28 @@ fn human_report_snapshot_in_colour() {
         stdout_of(&out).replace('\u{1b}', "<ESC>")
     );
 }
+
+#[test]
+fn an_exp_that_is_not_a_number_is_malformed_not_endless() {
+    let t = token(HS, r#"{"sub":"x","exp":"1631407081"}"#);
+    let out = jwtinspect()
+        .args(["--color", "never", "--now", "0", &t])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let text = stdout_of(&out);
+    assert!(
+        text.contains("invalid (see findings)") && !text.contains("never"),
+        "{text}"
+    );
+    assert!(
+        text.contains("claim-invalid") && text.contains("exp is a string"),
+        "{text}"
+    );
+    let out = jwtinspect()
+        .args(["--json", "--now", "0", &t])
+        .output()
+        .unwrap();
+    assert_eq!(json_lines(&out)[0]["summary"]["status"], "malformed");
+}

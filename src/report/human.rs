@@ -105,10 +105,15 @@ pub fn write<W: Write>(
     if t.not_before.is_some() {
         row(out, "not before", &when(&p, zone, t.not_before, now, None))?;
     }
+    let no_exp = if t.invalid.iter().any(|(name, _)| *name == "exp") {
+        "invalid (see findings)"
+    } else {
+        "never"
+    };
     row(
         out,
         "expires",
-        &when(&p, zone, t.expires_at, now, Some("never")),
+        &when(&p, zone, t.expires_at, now, Some(no_exp)),
     )?;
     if let Some(l) = i.lifetime {
         row(out, "lifetime", &time::duration(l))?;

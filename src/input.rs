@@ -239,7 +239,7 @@ impl<'a, 'f> Sink<'a, 'f> {
         let mut result = Ok(());
         scanner.scan(text, 0, true, |c: Candidate| {
             if result.is_ok() {
-                result = self.emit(text, 0, c.start, c.end, c.field.as_deref());
+                result = self.emit(text, 0, c.start, c.end, c.field(text));
             }
         });
         result
@@ -365,7 +365,7 @@ fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
         let mut result = Ok(());
         let progress = scanner.scan(buf, from, eof, |c| {
             if result.is_ok() {
-                result = sink.emit(buf, base, c.start, c.end, c.field.as_deref());
+                result = sink.emit(buf, base, c.start, c.end, c.field(buf));
             }
         });
         result?;

@@ -58,7 +58,74 @@ impl Zone {
 
 /// RFC 3339 UTC (`2021-06-10T19:05:43Z`), the form of the JSON output.
 pub fn rfc3339(secs: i64) -> Option<String> {
-    DateTime::from_timestamp(secs, 0).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+    Rfc3339::new(secs).map(|t| t.as_str().to_owned())
+}
+
+/// An RFC 3339 UTC timestamp formatted on the stack: what chrono's
+/// `to_rfc3339_opts(SecondsFormat::Secs, true)` writes, without the
+/// allocations (years 0 to 9999 by direct arithmetic, chrono beyond).
+pub struct Rfc3339 {
+    text: [u8; 32],
+    len: usize,
+}
+
+impl Rfc3339 {
+    /// None when the time is outside chrono's range of dates.
+    pub fn new(secs: i64) -> Option<Rfc3339> {
+        const YEAR_0: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
+        const YEAR_10000: i64 = 253_402_300_800; // 10000-01-01T00:00:00Z
+        let mut t = Rfc3339 {
+            text: [0; 32],
+            len: 0,
+        };
+        if !(YEAR_0..YEAR_10000).contains(&secs) {
+            let s = DateTime::from_timestamp(secs, 0)?.to_rfc3339_opts(SecondsFormat::Secs, true);
+            let n = s.len().min(t.text.len());
+            t.text[..n].copy_from_slice(&s.as_bytes()[..n]);
+            t.len = n;
+            return Some(t);
+        }
+        let (days, day_secs) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let (year, month, day) = civil_from_days(days);
+        let fields = [
+            (year, 4),
+            (month, 2),
+            (day, 2),
+            (day_secs / 3600, 2),
+            (day_secs % 3600 / 60, 2),
+            (day_secs % 60, 2),
+        ];
+        let mut at = 0;
+        for ((mut value, width), sep) in fields.into_iter().zip(*b"--T::Z") {
+            for k in (0..width).rev() {
+                t.text[at + k] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+            t.text[at + width] = sep;
+            at += width + 1;
+        }
+        t.len = at;
+        Some(t)
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.text[..self.len]).unwrap_or_default()
+    }
+}
+
+/// (year, month, day) of a count of days since 1970-01-01, proleptic
+/// Gregorian (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// The time claims of a token, parsed. A claim that is present but not a
@@ -181,6 +248,34 @@ pub fn relative(delta: i64) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn rfc3339_matches_chrono_everywhere() {
+        let chrono = |secs: i64| {
+            DateTime::from_timestamp(secs, 0).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        };
+        let mut secs: i64 = -62_167_219_200 - 86_400;
+        let mut step: i64 = 1;
+        while secs < 253_402_300_800 + 86_400 {
+            assert_eq!(rfc3339(secs), chrono(secs), "{secs}");
+            secs += step;
+            step = (step * 7 + 13) % 9_999_991;
+        }
+        for secs in [
+            0,
+            -1,
+            951_782_400, // 2000-02-29
+            4_107_542_399,
+            i64::MIN,
+            i64::MAX,
+            -62_167_219_201,
+            253_402_300_800,
+            8_210_266_876_799,
+            8_210_266_876_800,
+        ] {
+            assert_eq!(rfc3339(secs), chrono(secs), "{secs}");
+        }
+    }
 
     #[test]
     fn now_parses_both_forms() {

@@ -1,134 +1,448 @@
 //! The `--json` schema of the contract: one object per token, one line each.
+//!
+//! The line is written by hand into a reused buffer: the schema's keys are
+//! literals, clean strings (the rule in tokens) are copied in one piece after
+//! one branch-free check, and only a string holding a byte that needs care
+//! goes character by character. The bytes are exactly what serde_json with
+//! `SafeFormatter` writes (the `reference` module below, compared in tests):
+//! compact JSON that escapes, beyond serde_json's C0 controls, DEL, C1
+//! controls, bidi and zero-width characters as `\uXXXX`, so JSON Lines shown
+//! on a terminal cannot drive it either. The data is unchanged.
 
 use std::io::{self, Write};
 
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 
 use crate::findings::Finding;
 use crate::inspect::Inspection;
+use crate::sanitize;
 use crate::time;
-
-#[derive(Serialize)]
-struct Line<'a> {
-    source: &'a str,
-    field: Option<&'a str>,
-    token: &'a str,
-    header: Option<&'a Map<String, Value>>,
-    payload: Option<&'a Map<String, Value>>,
-    signature: Signature<'a>,
-    summary: Summary<'a>,
-    findings: &'a [Finding],
-}
-
-#[derive(Serialize)]
-struct Signature<'a> {
-    alg: Option<&'a str>,
-    bytes: Option<usize>,
-    verified: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct Summary<'a> {
-    username: Option<&'a str>,
-    username_claim: Option<&'a str>,
-    roles: &'a [String],
-    scopes: &'a [String],
-    token_type: Option<&'a str>,
-    issuer: Option<&'a str>,
-    client: Option<&'a str>,
-    audience: &'a [String],
-    subject: Option<&'a str>,
-    id: Option<&'a str>,
-    issued_at: Option<String>,
-    not_before: Option<String>,
-    expires_at: Option<String>,
-    expires_in: Option<i64>,
-    lifetime: Option<i64>,
-    status: &'a str,
-}
 
 /// Write one inspection as a JSON line.
 pub fn write<W: Write>(out: &mut W, i: &Inspection) -> io::Result<()> {
-    let s = &i.summary;
-    let line = Line {
-        source: i.source,
-        field: i.field,
-        token: i.token,
-        header: i.header(),
-        payload: i.payload(),
-        signature: Signature {
-            alg: i.decoded.alg(),
-            bytes: i.decoded.signature_len,
-            verified: i.verification.as_ref().map(|v| v.verified),
-        },
-        summary: Summary {
-            username: s.username.as_deref(),
-            username_claim: s.username_claim,
-            roles: &s.roles,
-            scopes: &s.scopes,
-            token_type: s.token_type.as_deref(),
-            issuer: s.issuer.as_deref(),
-            client: s.client.as_deref(),
-            audience: &s.audience,
-            subject: s.subject.as_deref(),
-            id: s.id.as_deref(),
-            issued_at: i.times.issued_at.and_then(time::rfc3339),
-            not_before: i.times.not_before.and_then(time::rfc3339),
-            expires_at: i.times.expires_at.and_then(time::rfc3339),
-            expires_in: i.expires_in,
-            lifetime: i.lifetime,
-            status: i.status.as_str(),
-        },
-        findings: &i.findings,
-    };
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, SafeFormatter);
-    line.serialize(&mut ser).map_err(io::Error::from)?;
-    out.write_all(b"\n")
+    let mut line = Vec::with_capacity(2048);
+    write_line(&mut line, i);
+    out.write_all(&line)
 }
 
-/// Compact JSON that also escapes DEL, C1 controls, bidi and zero-width
-/// characters as `\uXXXX` (serde_json escapes only C0), so JSON Lines shown
-/// on a terminal cannot drive it either. The data is unchanged.
-struct SafeFormatter;
+/// Append one inspection, as a JSON line ending in a newline, to `out`.
+pub fn write_line(out: &mut Vec<u8>, i: &Inspection) {
+    let s = &i.summary;
+    let signature = [
+        ("alg", Field::OptStr(i.decoded.alg())),
+        (
+            "bytes",
+            Field::Int(i.decoded.signature_len.map(|n| n as i64)),
+        ),
+        (
+            "verified",
+            Field::Bool(i.verification.as_ref().map(|v| v.verified)),
+        ),
+    ];
+    let summary = [
+        ("username", Field::OptStr(s.username.as_deref())),
+        ("username_claim", Field::OptStr(s.username_claim)),
+        ("roles", Field::Strings(&s.roles)),
+        ("scopes", Field::Strings(&s.scopes)),
+        ("token_type", Field::OptStr(s.token_type.as_deref())),
+        ("issuer", Field::OptStr(s.issuer.as_deref())),
+        ("client", Field::OptStr(s.client.as_deref())),
+        ("audience", Field::Strings(&s.audience)),
+        ("subject", Field::OptStr(s.subject.as_deref())),
+        ("id", Field::OptStr(s.id.as_deref())),
+        ("issued_at", Field::Time(i.times.issued_at)),
+        ("not_before", Field::Time(i.times.not_before)),
+        ("expires_at", Field::Time(i.times.expires_at)),
+        ("expires_in", Field::Int(i.expires_in)),
+        ("lifetime", Field::Int(i.lifetime)),
+        ("status", Field::OptStr(Some(i.status.as_str()))),
+    ];
+    let line = [
+        ("source", Field::OptStr(Some(i.source))),
+        ("field", Field::OptStr(i.field)),
+        ("token", Field::OptStr(Some(i.token))),
+        ("header", Field::Object(i.header())),
+        ("payload", Field::Object(i.payload())),
+        ("signature", Field::Fields(&signature)),
+        ("summary", Field::Fields(&summary)),
+        ("findings", Field::Findings(&i.findings)),
+    ];
+    fields(out, &line);
+    out.push(b'\n');
+}
 
-impl serde_json::ser::Formatter for SafeFormatter {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        if fragment.is_ascii() && !fragment.contains('\u{7f}') {
-            return w.write_all(fragment.as_bytes());
+/// A member's value in the schema.
+enum Field<'a> {
+    OptStr(Option<&'a str>),
+    Int(Option<i64>),
+    Bool(Option<bool>),
+    /// An RFC 3339 UTC time.
+    Time(Option<i64>),
+    Strings(&'a [String]),
+    Object(Option<&'a Map<String, Value>>),
+    Fields(&'a [(&'static str, Field<'a>)]),
+    Findings(&'a [Finding]),
+}
+
+/// `{"name":value,...}`
+fn fields(out: &mut Vec<u8>, members: &[(&str, Field)]) {
+    object_of(out, members.iter().map(|(name, f)| (*name, f)), field);
+}
+
+fn field(out: &mut Vec<u8>, field: &Field) {
+    match field {
+        Field::OptStr(s) => opt_string(out, *s),
+        Field::Int(n) => opt_int(out, *n),
+        Field::Bool(None) => out.extend_from_slice(b"null"),
+        Field::Bool(Some(b)) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Field::Time(secs) => opt_time(out, *secs),
+        Field::Strings(items) => array(out, *items, |out, s| string(out, s)),
+        Field::Object(None) => out.extend_from_slice(b"null"),
+        Field::Object(Some(map)) => object(out, map),
+        Field::Fields(members) => fields(out, members),
+        Field::Findings(findings) => array(out, *findings, |out, f| {
+            let members = [
+                ("severity", Field::OptStr(Some(f.severity.as_str()))),
+                ("code", Field::OptStr(Some(f.code))),
+                ("message", Field::OptStr(Some(&f.message))),
+            ];
+            fields(out, &members)
+        }),
+    }
+}
+
+/// `{"key":value,...}`, each value written by `each`.
+fn object_of<'k, T>(
+    out: &mut Vec<u8>,
+    members: impl IntoIterator<Item = (&'k str, T)>,
+    mut each: impl FnMut(&mut Vec<u8>, T),
+) {
+    out.push(b'{');
+    for (n, (key, v)) in members.into_iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
         }
-        let mut last = 0;
-        for (idx, c) in fragment.char_indices() {
-            if crate::sanitize::is_hostile(c) {
-                w.write_all(&fragment.as_bytes()[last..idx])?;
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    write!(w, "\\u{:04x}", u)?;
-                }
-                last = idx + c.len_utf8();
+        string(out, key);
+        out.push(b':');
+        each(out, v);
+    }
+    out.push(b'}');
+}
+
+fn opt_string(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => string(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
+    match n {
+        Some(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// An RFC 3339 UTC time, or null when the date is out of range.
+fn opt_time(out: &mut Vec<u8>, secs: Option<i64>) {
+    match secs.and_then(time::Rfc3339::new) {
+        Some(t) => {
+            out.push(b'"');
+            out.extend_from_slice(t.as_str().as_bytes());
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// `[a,b,...]`, each item written by `each`.
+fn array<T>(
+    out: &mut Vec<u8>,
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut Vec<u8>, T),
+) {
+    out.push(b'[');
+    for (n, item) in items.into_iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        each(out, item);
+    }
+    out.push(b']');
+}
+
+fn object(out: &mut Vec<u8>, map: &Map<String, Value>) {
+    object_of(out, map.iter().map(|(k, v)| (k.as_str(), v)), value);
+}
+
+fn value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Number(n) => number(out, n),
+        Value::String(s) => string(out, s),
+        Value::Array(items) => array(out, items, value),
+        Value::Object(map) => object(out, map),
+    }
+}
+
+/// Integers as serde_json writes them (itoa); a float goes through
+/// serde_json itself, so its shortest form is exactly serde_json's.
+fn number(out: &mut Vec<u8>, n: &Number) {
+    if let Some(u) = n.as_u64() {
+        out.extend_from_slice(itoa::Buffer::new().format(u).as_bytes());
+    } else if let Some(i) = n.as_i64() {
+        out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
+    } else {
+        // Writing to a Vec cannot fail, and a Number is always finite.
+        let _ = serde_json::to_writer(&mut *out, n);
+    }
+}
+
+/// True for a byte that serde_json escapes (C0, `"`, `\`) or that may begin a
+/// character SafeFormatter escapes (DEL, any non-ASCII byte).
+#[inline]
+fn needs_care(b: u8) -> bool {
+    !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\'
+}
+
+/// A JSON string. Clean text is the rule: one branch-free pass over it
+/// (which the compiler vectorises), then one copy.
+fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    if bytes.iter().fold(false, |any, &b| any | needs_care(b)) {
+        escaped(out, s);
+    } else {
+        out.extend_from_slice(bytes);
+    }
+    out.push(b'"');
+}
+
+/// serde_json's escapes (`\"` `\\` `\b` `\f` `\n` `\r` `\t`, other C0 as
+/// `\u00XX`), and SafeFormatter's `\uXXXX` (UTF-16 units) for the other
+/// characters `sanitize::is_hostile` names.
+fn escaped(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (at, c) in s.char_indices() {
+        let short: &[u8] = match c {
+            '"' => b"\\\"",
+            '\\' => b"\\\\",
+            '\u{8}' => b"\\b",
+            '\u{c}' => b"\\f",
+            '\n' => b"\\n",
+            '\r' => b"\\r",
+            '\t' => b"\\t",
+            c if sanitize::is_hostile(c) => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[run..at]);
+        run = at + c.len_utf8();
+        if !short.is_empty() {
+            out.extend_from_slice(short);
+            continue;
+        }
+        for unit in c.encode_utf16(&mut [0u16; 2]) {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(HEX[usize::from(*unit >> shift & 0xf)]);
             }
         }
-        w.write_all(&fragment.as_bytes()[last..])
+    }
+    out.extend_from_slice(&bytes[run..]);
+}
+
+/// The schema as serde structs written with serde_json and SafeFormatter: the
+/// reference the hand-written line must match byte for byte.
+#[cfg(test)]
+mod reference {
+    use std::io::{self, Write};
+
+    use serde::Serialize;
+    use serde_json::{Map, Value};
+
+    use crate::findings::Finding;
+    use crate::inspect::Inspection;
+    use crate::time;
+
+    #[derive(Serialize)]
+    struct Line<'a> {
+        source: &'a str,
+        field: Option<&'a str>,
+        token: &'a str,
+        header: Option<&'a Map<String, Value>>,
+        payload: Option<&'a Map<String, Value>>,
+        signature: Signature<'a>,
+        summary: Summary<'a>,
+        findings: &'a [Finding],
+    }
+
+    #[derive(Serialize)]
+    struct Signature<'a> {
+        alg: Option<&'a str>,
+        bytes: Option<usize>,
+        verified: Option<bool>,
+    }
+
+    #[derive(Serialize)]
+    struct Summary<'a> {
+        username: Option<&'a str>,
+        username_claim: Option<&'a str>,
+        roles: &'a [String],
+        scopes: &'a [String],
+        token_type: Option<&'a str>,
+        issuer: Option<&'a str>,
+        client: Option<&'a str>,
+        audience: &'a [String],
+        subject: Option<&'a str>,
+        id: Option<&'a str>,
+        issued_at: Option<String>,
+        not_before: Option<String>,
+        expires_at: Option<String>,
+        expires_in: Option<i64>,
+        lifetime: Option<i64>,
+        status: &'a str,
+    }
+
+    /// Write one inspection as a JSON line, the serde way.
+    pub fn write<W: Write>(out: &mut W, i: &Inspection) -> io::Result<()> {
+        let s = &i.summary;
+        let line = Line {
+            source: i.source,
+            field: i.field,
+            token: i.token,
+            header: i.header(),
+            payload: i.payload(),
+            signature: Signature {
+                alg: i.decoded.alg(),
+                bytes: i.decoded.signature_len,
+                verified: i.verification.as_ref().map(|v| v.verified),
+            },
+            summary: Summary {
+                username: s.username.as_deref(),
+                username_claim: s.username_claim,
+                roles: &s.roles,
+                scopes: &s.scopes,
+                token_type: s.token_type.as_deref(),
+                issuer: s.issuer.as_deref(),
+                client: s.client.as_deref(),
+                audience: &s.audience,
+                subject: s.subject.as_deref(),
+                id: s.id.as_deref(),
+                issued_at: i.times.issued_at.and_then(time::rfc3339),
+                not_before: i.times.not_before.and_then(time::rfc3339),
+                expires_at: i.times.expires_at.and_then(time::rfc3339),
+                expires_in: i.expires_in,
+                lifetime: i.lifetime,
+                status: i.status.as_str(),
+            },
+            findings: &i.findings,
+        };
+        let mut ser = serde_json::Serializer::with_formatter(&mut *out, SafeFormatter);
+        line.serialize(&mut ser).map_err(io::Error::from)?;
+        out.write_all(b"\n")
+    }
+
+    /// Compact JSON that also escapes DEL, C1 controls, bidi and zero-width
+    /// characters as `\uXXXX` (serde_json escapes only C0), so JSON Lines shown
+    /// on a terminal cannot drive it either. The data is unchanged.
+    pub(super) struct SafeFormatter;
+
+    impl serde_json::ser::Formatter for SafeFormatter {
+        fn write_string_fragment<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            fragment: &str,
+        ) -> io::Result<()> {
+            if fragment.is_ascii() && !fragment.contains('\u{7f}') {
+                return w.write_all(fragment.as_bytes());
+            }
+            let mut last = 0;
+            for (idx, c) in fragment.char_indices() {
+                if crate::sanitize::is_hostile(c) {
+                    w.write_all(&fragment.as_bytes()[last..idx])?;
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        write!(w, "\\u{:04x}", u)?;
+                    }
+                    last = idx + c.len_utf8();
+                }
+            }
+            w.write_all(&fragment.as_bytes()[last..])
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode;
+    use crate::inspect::{self, Checks};
+    use crate::time::Clock;
+    use base64::Engine;
+    use serde::Serialize;
+
+    fn b64(s: &str) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+    }
 
     #[test]
-    fn safe_formatter_escapes_c1_and_bidi_but_keeps_text() {
-        let v = serde_json::json!({"k": "a\u{202e}b\u{9b}c é \u{1b}"});
+    fn escapes_c1_and_bidi_but_keeps_text() {
+        let v = serde_json::json!({"k": "a\u{202e}b\u{9b}c é \u{1b}\u{7f}\u{e0041}\"\\\u{8}\u{c}\n\r\t\u{1}"});
         let mut out = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeFormatter);
-        v.serialize(&mut ser).unwrap();
+        value(&mut out, &v);
         let text = String::from_utf8(out).unwrap();
-        assert_eq!(text, r#"{"k":"a\u202eb\u009bc é \u001b"}"#);
+        assert_eq!(
+            text,
+            r#"{"k":"a\u202eb\u009bc é \u001b\u007f\udb40\udc41\"\\\b\f\n\r\t\u0001"}"#
+        );
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, v);
+        let mut serde = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut serde, reference::SafeFormatter);
+        v.serialize(&mut ser).unwrap();
+        assert_eq!(String::from_utf8(serde).unwrap(), text);
+    }
+
+    #[test]
+    fn the_line_matches_serde_byte_for_byte() {
+        let checks = Checks {
+            clock: Clock { now: 1_631_406_200 },
+            leeway: 0,
+            require_roles: vec!["ROLE_ADMIN".into()],
+            require_scopes: vec![],
+        };
+        let payloads = [
+            r#"{"user_name":"campjo","scope":["browse"],"exp":1623351943,"authorities":["ROLE_USER"],"jti":"5f1d","client_id":"c"}"#,
+            r#"{"sub":"e\u202evil \u001b]52;c;x\u0007","iat":1631406100.5,"nbf":-5,"exp":18446744073709551615,"aud":["a","b"],"n":-0.0,"f":1e300,"x":[null,true,false,{"":{}}],"é":"ü 日本"}"#,
+            r#"{"exp":"soon","iat":253402300800,"iss":7}"#,
+            "[1,2]",
+        ];
+        for (n, payload) in payloads.iter().enumerate() {
+            let token = format!(
+                "{}.{}.c2ln",
+                b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+                b64(payload)
+            );
+            let field = (n % 2 == 0).then_some("access_token");
+            let i = inspect::inspect_decoded(
+                "f:\u{1b}1",
+                field,
+                &token,
+                decode::decode(&token),
+                &checks,
+                None,
+            );
+            let mut fast = Vec::new();
+            write_line(&mut fast, &i);
+            let mut serde = Vec::new();
+            reference::write(&mut serde, &i).unwrap();
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(serde).unwrap()
+            );
+        }
     }
 }

@@ -21,6 +21,8 @@ pub struct Printer<W: Write> {
     flush_each: bool,
     /// Claim names the human report has explained so far.
     explained: Explained,
+    /// The JSON line being written, reused from token to token.
+    line: Vec<u8>,
 }
 
 impl<W: Write> Printer<W> {
@@ -32,6 +34,7 @@ impl<W: Write> Printer<W> {
             count: 0,
             flush_each,
             explained: Explained::default(),
+            line: Vec::new(),
         }
     }
 
@@ -44,7 +47,11 @@ impl<W: Write> Printer<W> {
             ExitCode::Ok
         };
         match &self.settings.output {
-            OutputMode::Json => json::write(&mut self.out, i).map_err(write_err)?,
+            OutputMode::Json => {
+                self.line.clear();
+                json::write_line(&mut self.line, i);
+                self.out.write_all(&self.line).map_err(write_err)?;
+            }
             OutputMode::PrintToken => writeln!(self.out, "{}", i.token).map_err(write_err)?,
             OutputMode::Claim(path) => {
                 let value = i.payload().and_then(|p| claims::claim_at(p, path));

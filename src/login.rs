@@ -290,7 +290,8 @@ fn warn_if_plain_http(url: &str) {
 }
 
 /// The refresh token from TOKEN, `-`, a file or standard input: a bare token,
-/// or a login response whose `refreshToken` / `refresh_token` is used.
+/// a login response, or `jwtinspect login --json` output; from the last two
+/// the token under `refreshToken` / `refresh_token` is used.
 fn refresh_token(arg: Option<&str>, env: &Environment) -> Result<Secret, Error> {
     let source = match arg {
         Some(a) => Input::from_args(&[a.to_owned()])?
@@ -305,6 +306,10 @@ fn refresh_token(arg: Option<&str>, env: &Environment) -> Result<Secret, Error> 
     let text = read_small(&source)?;
     let tokens = tokens_in(&label, &text)?;
     if let Some((_, token)) = under(&tokens, REFRESH_KEYS) {
+        return Ok(Secret::new(token.clone()));
+    }
+    // `jwtinspect login --json` output: each line names the field its token came from.
+    if let Some((_, token)) = under(&reported_tokens(&text), REFRESH_KEYS) {
         return Ok(Secret::new(token.clone()));
     }
     // An opaque (non-JWT) refresh token in a login response.
@@ -330,6 +335,18 @@ fn refresh_token(arg: Option<&str>, env: &Environment) -> Result<Secret, Error> 
             REFRESH_KEYS.join(" or ")
         ))),
     }
+}
+
+/// The tokens in `jwtinspect --json` output, keyed by the `field` each line reports.
+fn reported_tokens(text: &str) -> Vec<Keyed> {
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter_map(|v| {
+            let token = v.get("token")?.as_str()?.to_owned();
+            let field = v.get("field")?.as_str().map(str::to_owned);
+            Some((field, token))
+        })
+        .collect()
 }
 
 /// A refresh token or a login response: small, read whole (at most `http::BODY_LIMIT`).

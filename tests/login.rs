@@ -500,6 +500,26 @@ fn refresh_takes_a_whole_login_response_from_a_file_or_stdin() {
 }
 
 #[test]
+fn login_json_output_pipes_into_refresh() {
+    // login --json > login.jsonl; refresh --url ... login.jsonl: the refreshToken line is used.
+    let server = Server::http(routes);
+    let login_out = run(
+        login("itempath", &server.url("/api/users/login"), "mgordon").arg("--json"),
+        &[],
+    );
+    succeeded(&login_out);
+    let url = server.url("/api/users/application-token");
+    let out = run(
+        refresh(&url, "-")
+            .args(["--print-token", "--now", NOW_ARG])
+            .write_stdin(login_out.stdout),
+        &[&itempath_refresh()],
+    );
+    succeeded(&out);
+    assert_eq!(stdout_of(&out), format!("{}\n", itempath_application()));
+}
+
+#[test]
 fn refresh_uses_an_opaque_refresh_token_from_a_login_response() {
     let server = Server::http(routes);
     let url = server.url("/oauth/refresh");

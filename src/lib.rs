@@ -12,11 +12,13 @@ pub mod findings;
 pub mod http;
 pub mod input;
 pub mod inspect;
+pub mod keys;
 pub mod report;
 pub mod sanitize;
 pub mod scan;
 pub mod secret;
 pub mod time;
+pub mod verify;
 
 use std::io::{self, Write};
 
@@ -52,7 +54,6 @@ fn inspect_command(
     inputs: &[String],
     env: &Environment,
 ) -> Result<ExitCode, Error> {
-    let settings = Settings::resolve(args, env)?;
     let inputs = if inputs.is_empty() {
         if env.stdin_terminal {
             return Err(Error::usage(
@@ -63,6 +64,8 @@ fn inspect_command(
     } else {
         Input::from_args(inputs)?
     };
+    // After the inputs: a usage error should not wait for a JWKS download.
+    let settings = Settings::resolve(args, env)?;
     colored::control::set_override(settings.color);
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
@@ -77,6 +80,7 @@ pub fn inspect_inputs<W: Write>(
 ) -> Result<ExitCode, Error> {
     let want_lines = matches!(settings.output, OutputMode::Human | OutputMode::Json);
     let checks = settings.checks.clone();
+    let verifier = settings.verifier.clone();
     let mut printer = Printer::new(out, settings);
     let mut code = ExitCode::Ok;
     let mut empty_inputs = Vec::new();
@@ -93,7 +97,7 @@ pub fn inspect_inputs<W: Write>(
                 found.token,
                 decoded,
                 &checks,
-                None,
+                verifier.as_deref().map(|v| v as &dyn inspect::Verifier),
             );
             code = code.merge(printer.print(&inspection)?);
             reported += 1;

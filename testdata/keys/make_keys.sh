@@ -18,3 +18,7 @@ openssl genpkey -algorithm ED25519 -out ed25519-private.pem
 openssl pkey -in ed25519-private.pem -pubout -out ed25519-public.pem
 # A self-signed certificate holding the RSA public key (for --key CERT.pem).
 openssl req -new -x509 -key rsa-private.pem -out rsa-cert.pem -days 36500 -subj "/CN=jwtinspect test signer"
+# The RSA public key in PKCS#1 form (-----BEGIN RSA PUBLIC KEY-----).
+openssl rsa -pubin -in rsa-public.pem -RSAPublicKey_out -out rsa-public-pkcs1.pem
+# A self-signed certificate holding the EC P-256 public key.
+openssl req -new -x509 -key ec-256-private.pem -out ec-256-cert.pem -days 36500 -subj "/CN=jwtinspect test EC signer"

@@ -18,7 +18,9 @@ pub fn jwtinspect() -> assert_cmd::Command {
 
 /// A file under testdata/.
 pub fn testdata(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(rel)
 }
 
 pub fn b64url(bytes: &[u8]) -> String {
@@ -27,7 +29,12 @@ pub fn b64url(bytes: &[u8]) -> String {
 
 /// An unsigned-looking token from raw header and payload JSON text, with a fake signature.
 pub fn token(header: &str, payload: &str) -> String {
-    format!("{}.{}.{}", b64url(header.as_bytes()), b64url(payload.as_bytes()), b64url(b"not-a-real-signature"))
+    format!(
+        "{}.{}.{}",
+        b64url(header.as_bytes()),
+        b64url(payload.as_bytes()),
+        b64url(b"not-a-real-signature")
+    )
 }
 
 /// stdout of a finished command as text.

@@ -134,7 +134,9 @@ fn decode_part(seg: &str, non_canonical: &mut bool) -> Part {
     });
     part.map_err(|mut e| {
         // A JSON object's base64url always starts with "eyJ" ({"): say so when it doesn't.
-        if !seg.starts_with("eyJ") && !seg.starts_with("ewo") && !seg.starts_with("eyA") {
+        let not_json = !e.message.starts_with("a JSON");
+        if not_json && !seg.starts_with("eyJ") && !seg.starts_with("ewo") && !seg.starts_with("eyA")
+        {
             let head: String = seg.chars().take(8).collect();
             e.message.push_str(&format!(
                 " (a JSON object's base64url starts with eyJ; this segment starts with {})",

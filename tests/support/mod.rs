@@ -53,3 +53,8 @@ pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect()
 }
+
+/// stdout of a run with these arguments that must succeed.
+pub fn succeeds(args: &[&str]) -> String {
+    stdout_of(jwtinspect().args(args).assert().success().get_output())
+}

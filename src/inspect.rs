@@ -287,10 +287,16 @@ fn requirements(i: &Inspection, checks: &Checks, out: &mut Vec<Finding>) {
 /// `--iss` and `--aud`, judged on the claims exactly as the token has them.
 fn issuer_audience(i: &Inspection, checks: &Checks, out: &mut Vec<Finding>) {
     let Some(payload) = i.payload() else {
-        if checks.issuer.is_some() || checks.audience.is_some() {
+        if checks.issuer.is_some() {
             out.push(Finding::error(
                 "iss-mismatch",
-                "the payload does not decode, so iss and aud cannot be checked",
+                "the payload does not decode, so iss cannot be checked",
+            ));
+        }
+        if checks.audience.is_some() {
+            out.push(Finding::error(
+                "aud-mismatch",
+                "the payload does not decode, so aud cannot be checked",
             ));
         }
         return;

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::decode::{self, quote, Decoded, Form};
 use crate::findings::Finding;
 use crate::inspect::{Verification, Verifier};
-use crate::keys::{Curve, Key, KeySet, Material};
+use crate::keys::{self, Curve, Key, KeySet, Material};
 
 /// The algorithms that can verify (RFC 7518 §3.1, RFC 8037 §3.1, RFC 9864 §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +143,9 @@ const REGISTERED: &[&str] = &[
     "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip",
 ];
 
+/// The smallest RSA modulus accepted (RFC 7518 §3.3, §3.5).
+const MIN_RSA_BITS: usize = 2048;
+
 /// How many kids or keys a message lists before "…".
 const LIST_LIMIT: usize = 8;
 
@@ -159,7 +162,7 @@ impl KeyVerifier {
         KeyVerifier { keys, algs }
     }
 
-    /// The verdict on one token: Ok(label of the key that verified it) or Err((short, long)).
+    /// The verdict on one token: the label of the key that verified it, or why not.
     fn check(&self, token: &str, decoded: &Decoded) -> Result<String, Failure> {
         if let Some(why) = &self.keys.refused {
             return Err(Failure::new("the key source was refused", why.clone()));
@@ -273,6 +276,17 @@ impl KeyVerifier {
     /// The user's keys that may verify this token: matching kid, fitting alg.
     fn candidates(&self, header: &Map<String, Value>, alg: Alg) -> Result<Vec<&Key>, Failure> {
         let set = &self.keys;
+        if set.keys.is_empty() {
+            let why: Vec<String> = set.skipped.iter().map(keys::skipped_text).collect();
+            return Err(Failure::new(
+                "no usable key",
+                if why.is_empty() {
+                    format!("{} holds no key", set.origin)
+                } else {
+                    format!("{} holds no usable key: {}", set.origin, why.join("; "))
+                },
+            ));
+        }
         let kid = match header.get("kid") {
             Some(Value::String(k)) => Some(k.as_str()),
             _ => None,
@@ -286,6 +300,7 @@ impl KeyVerifier {
             })
             .collect();
         if by_kid.is_empty() {
+            // Only a kid can rule out every key of a non-empty set.
             let want = quote(kid.unwrap_or_default().as_bytes());
             if let Some(s) = set.skipped.iter().find(|s| s.kid.as_deref() == kid) {
                 return Err(Failure::new(
@@ -364,6 +379,13 @@ fn fits(key: &Key, alg: Alg) -> Result<(), String> {
                 "the key is for alg {}, the token says {}",
                 quote(key_alg.as_bytes()),
                 alg.name()
+            ));
+        }
+    }
+    if let Material::Rsa { bits, .. } = key.material {
+        if bits < MIN_RSA_BITS {
+            return Err(format!(
+                "an RSA key of {bits} bits is too small to trust (RFC 7518 §3.3 requires {MIN_RSA_BITS} or more)"
             ));
         }
     }

@@ -849,6 +849,12 @@ fn the_key_must_fit_the_alg_and_the_jwk_may_narrow_it() {
         "needs an RSA public key, and this is an HMAC secret",
     );
 
+    refused(
+        &key_arg(&key_path("rsa1024-public.pem")),
+        &t,
+        "an RSA key of 1024 bits is too small",
+    );
+
     let dir = tempfile::tempdir().expect("tempdir");
     let mut jwk = public_jwk("rsa");
     jwk["alg"] = json!("PS256");
@@ -973,6 +979,13 @@ fn idp(tls: bool, doc: impl Fn(&str) -> Value + Send + Sync + 'static) -> Server
         match req.path.as_str() {
             "/jwks.json" => Reply::json(200, &jwks),
             "/not-json" => Reply::raw(200, "text/html", "<html>login</html>"),
+            "/odd-jwks.json" => Reply::json(
+                200,
+                &json!({"keys": [
+                    {"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA", "kid": "k1"},
+                    {"kty": "RSA", "use": "sig"},
+                ]}),
+            ),
             p if p.ends_with("/.well-known/openid-configuration") => Reply::json(200, &doc(&base)),
             _ => Reply::raw(404, "text/plain", "not found"),
         }
@@ -1093,6 +1106,18 @@ fn jwks_url_failures_exit_3() {
         assert_eq!(out.status.code(), Some(3), "{url}: {}", stderr_of(&out));
         assert!(stderr_of(&out).contains(expect), "{}", stderr_of(&out));
     }
+}
+
+#[test]
+fn a_fetched_jwks_without_usable_keys_verifies_nothing() {
+    let server = idp(false, standard_doc);
+    let t = token("ES256", Some("k1"), Signer::Private("ec-256-private.pem"));
+    let url = server.url("/odd-jwks.json");
+    refused(
+        &strings(&["--jwks-url", &url]),
+        &t,
+        "holds no usable key: kid \"k1\": curve \"secp256k1\" is not supported (P-256, P-384, P-521); no \"n\" member",
+    );
 }
 
 #[test]

@@ -22,3 +22,5 @@ openssl req -new -x509 -key rsa-private.pem -out rsa-cert.pem -days 36500 -subj 
 openssl rsa -pubin -in rsa-public.pem -RSAPublicKey_out -out rsa-public-pkcs1.pem
 # A self-signed certificate holding the EC P-256 public key.
 openssl req -new -x509 -key ec-256-private.pem -out ec-256-cert.pem -days 36500 -subj "/CN=jwtinspect test EC signer"
+# A 1024-bit RSA public key (too small to be accepted; its private half is not kept).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 | openssl pkey -pubout -out rsa1024-public.pem

@@ -202,7 +202,7 @@ impl KeyVerifier {
         }
         Err(match tried.as_slice() {
             [one] => Failure::new(
-                "signature does not match",
+                format!("signature does not match {}", one.label),
                 format!(
                     "the {} signature does not match {} ({}): the token was altered or signed with another key",
                     alg.name(),
@@ -211,7 +211,7 @@ impl KeyVerifier {
                 ),
             ),
             many => Failure::new(
-                "signature matches no key",
+                format!("signature matches none of {} keys", many.len()),
                 format!(
                     "the {} signature matches none of the {} keys in {} that fit it ({}): the token was altered or signed with another key",
                     alg.name(),

@@ -395,6 +395,22 @@ fn ec_and_eddsa_algorithms_with_every_key_form() {
 }
 
 #[test]
+fn a_pem_file_with_several_blocks_offers_each_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut both = key_bytes("rsa2-public.pem");
+    both.extend(key_bytes("rsa-cert.pem"));
+    let chain = write(dir.path(), "chain.pem", &both);
+    let good = token("RS256", None, Signer::Private("rsa-private.pem"));
+    assert_verifies("two PEM blocks", &key_arg(&chain), &good);
+    let out = run(&strings(&["--key", &chain, &good]));
+    assert!(
+        stdout_of(&out).contains(&format!("verified: {chain} (PEM block 2)")),
+        "{}",
+        stdout_of(&out)
+    );
+}
+
+#[test]
 fn without_a_kid_every_key_that_fits_the_alg_is_tried() {
     let dir = tempfile::tempdir().expect("tempdir");
     let jwks = write(
@@ -457,6 +473,13 @@ fn a_good_token_exits_0_and_the_report_names_the_key() {
         stdout_of(&out)
     );
 
+    let rsa = token("RS256", None, Signer::Private("rsa-private.pem"));
+    let out = run(&strings(&["--key", &pem, &tamper(&rsa)]));
+    assert!(
+        stdout_of(&out).contains(&format!("NOT verified: signature does not match {pem}")),
+        "{}",
+        stdout_of(&out)
+    );
     let out = run(&strings(&["--key", &pem, &tamper(&good)]));
     let text = stdout_of(&out);
     assert_eq!(out.status.code(), Some(1));
@@ -672,6 +695,12 @@ fn an_ecdsa_signature_of_zeros_never_verifies() {
         let input = good.rsplit_once('.').expect("dots").0;
         let zeros = format!("{input}.{}", b64url(&vec![0u8; len]));
         refused(&key_arg(&key_path(key)), &zeros, "CVE-2022-21449");
+        // A DER-encoded signature (SEQUENCE { r, s }) is not the JWS form.
+        let der = format!(
+            "{input}.{}",
+            b64url(&[&[0x30, 0x44][..], &[1; 68]].concat())
+        );
+        refused(&key_arg(&key_path(key)), &der, "looks DER-encoded");
 
         // r = 0 with the real s, and the real r with s = 0.
         let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD

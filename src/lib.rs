@@ -13,12 +13,14 @@ pub mod glossary;
 pub mod http;
 pub mod input;
 pub mod inspect;
+pub mod keys;
 pub mod login;
 pub mod report;
 pub mod sanitize;
 pub mod scan;
 pub mod secret;
 pub mod time;
+pub mod verify;
 
 use std::io::{self, Write};
 
@@ -89,7 +91,6 @@ fn inspect_command(
     inputs: &[String],
     env: &Environment,
 ) -> Result<ExitCode, Error> {
-    let settings = Settings::resolve(args, env)?;
     let inputs = if inputs.is_empty() {
         if env.stdin_terminal {
             return Err(Error::usage(
@@ -100,6 +101,8 @@ fn inspect_command(
     } else {
         Input::from_args(inputs)?
     };
+    // After the inputs: a usage error should not wait for a JWKS download.
+    let settings = Settings::resolve(args, env)?;
     report(&inputs, settings)
 }
 
@@ -119,6 +122,7 @@ pub fn inspect_inputs<W: Write>(
 ) -> Result<ExitCode, Error> {
     let want_lines = matches!(settings.output, OutputMode::Human | OutputMode::Json);
     let checks = settings.checks.clone();
+    let verifier = settings.verifier.clone();
     let mut printer = Printer::new(out, settings);
     let mut code = ExitCode::Ok;
     let mut empty_inputs = Vec::new();
@@ -135,7 +139,7 @@ pub fn inspect_inputs<W: Write>(
                 found.token,
                 decoded,
                 &checks,
-                None,
+                verifier.as_deref().map(|v| v as &dyn inspect::Verifier),
             );
             code = code.merge(printer.print(&inspection)?);
             reported += 1;

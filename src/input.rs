@@ -33,6 +33,11 @@ pub enum Input {
     },
     Stdin,
     File(PathBuf),
+    /// Text already in memory (a login or refresh answer), named by `label` (its URL).
+    Memory {
+        label: String,
+        text: String,
+    },
 }
 
 impl Input {
@@ -65,6 +70,7 @@ impl Input {
             Input::Text { index, .. } => format!("argument {index}"),
             Input::Stdin => "stdin".to_owned(),
             Input::File(p) => p.display().to_string(),
+            Input::Memory { label, .. } => label.clone(),
         }
     }
 }
@@ -93,13 +99,8 @@ pub fn for_each_token(
     each: &mut dyn FnMut(Found) -> Result<(), Error>,
 ) -> Result<Stats, Error> {
     match input {
-        Input::Text { index, text } => {
-            let label = format!("argument {index}");
-            let mut sink = Sink::new(Label::Fixed(&label), false, each);
-            sink.stats.bytes = text.len() as u64;
-            sink.document(text.as_bytes())?;
-            Ok(sink.stats)
-        }
+        Input::Text { index, text } => in_memory(&format!("argument {index}"), text, each),
+        Input::Memory { label, text } => in_memory(label, text, each),
         Input::Stdin => {
             let stdin = io::stdin();
             let mut lock = stdin.lock();
@@ -115,6 +116,18 @@ pub fn for_each_token(
             Ok(sink.stats)
         }
     }
+}
+
+/// Tokens in text held whole in memory, labelled `label`.
+fn in_memory(
+    label: &str,
+    text: &str,
+    each: &mut dyn FnMut(Found) -> Result<(), Error>,
+) -> Result<Stats, Error> {
+    let mut sink = Sink::new(Label::Fixed(label), false, each);
+    sink.stats.bytes = text.len() as u64;
+    sink.document(text.as_bytes())?;
+    Ok(sink.stats)
 }
 
 enum Label<'a> {

@@ -13,11 +13,14 @@ pub mod glossary;
 pub mod http;
 pub mod input;
 pub mod inspect;
+pub mod keys;
+pub mod login;
 pub mod report;
 pub mod sanitize;
 pub mod scan;
 pub mod secret;
 pub mod time;
+pub mod verify;
 
 use std::io::{self, Write};
 
@@ -44,10 +47,28 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             out.flush().map_err(error::write_err)?;
             Ok(ExitCode::Ok)
         }
-        Some(Command::Login(_)) | Some(Command::Refresh(_)) => Err(Error::usage(
-            "login and refresh are not available in this build yet",
-        )),
+        Some(Command::Login(args)) => {
+            let settings = Settings::resolve(&args.inspect, &env)?;
+            let answer = login::login(&args, &env)?;
+            report_answer(&answer, settings)
+        }
+        Some(Command::Refresh(args)) => {
+            let settings = Settings::resolve(&args.inspect, &env)?;
+            let answer = login::refresh(&args, &env)?;
+            report_answer(&answer, settings)
+        }
     }
+}
+
+/// Report a login or refresh answer as `jwtinspect` reports any input;
+/// `--print-token` prints only its access token.
+fn report_answer(answer: &login::Answer, settings: Settings) -> Result<ExitCode, Error> {
+    let input = if settings.output == OutputMode::PrintToken {
+        answer.access_input()
+    } else {
+        answer.input()
+    };
+    report(&[input], settings)
 }
 
 /// `jwtinspect --explain [NAME]`: the claim glossary, or one name's entries.
@@ -70,7 +91,6 @@ fn inspect_command(
     inputs: &[String],
     env: &Environment,
 ) -> Result<ExitCode, Error> {
-    let settings = Settings::resolve(args, env)?;
     let inputs = if inputs.is_empty() {
         if env.stdin_terminal {
             return Err(Error::usage(
@@ -81,10 +101,17 @@ fn inspect_command(
     } else {
         Input::from_args(inputs)?
     };
+    // After the inputs: a usage error should not wait for a JWKS download.
+    let settings = Settings::resolve(args, env)?;
+    report(&inputs, settings)
+}
+
+/// Inspect `inputs` onto standard output.
+fn report(inputs: &[Input], settings: Settings) -> Result<ExitCode, Error> {
     colored::control::set_override(settings.color);
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    inspect_inputs(&inputs, settings, out)
+    inspect_inputs(inputs, settings, out)
 }
 
 /// Inspect every token in `inputs`, writing the report to `out`.
@@ -95,6 +122,7 @@ pub fn inspect_inputs<W: Write>(
 ) -> Result<ExitCode, Error> {
     let want_lines = matches!(settings.output, OutputMode::Human | OutputMode::Json);
     let checks = settings.checks.clone();
+    let verifier = settings.verifier.clone();
     let mut printer = Printer::new(out, settings);
     let mut code = ExitCode::Ok;
     let mut empty_inputs = Vec::new();
@@ -111,7 +139,7 @@ pub fn inspect_inputs<W: Write>(
                 found.token,
                 decoded,
                 &checks,
-                None,
+                verifier.as_deref().map(|v| v as &dyn inspect::Verifier),
             );
             code = code.merge(printer.print(&inspection)?);
             reported += 1;

@@ -7,7 +7,7 @@
 
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use base64::Engine;
+use base64::{DecodeSliceError, Engine};
 use serde_json::{Map, Value};
 
 use crate::sanitize;
@@ -76,16 +76,56 @@ impl Decoded {
 /// base64url-decode one segment, accepting `=` padding and the standard alphabet.
 /// Returns the bytes and whether the segment was non-canonical.
 pub fn b64_segment(seg: &str) -> Result<(Vec<u8>, bool), PartError> {
+    let (engine, non_canonical) = engine_for(seg)?;
+    match engine.decode(seg) {
+        Ok(bytes) => Ok((bytes, non_canonical)),
+        Err(e) => Err(not_base64(e)),
+    }
+}
+
+/// The engine for a segment (URL-safe, or standard when it has `+` or `/`),
+/// and whether the segment is non-canonical (padded or standard alphabet).
+fn engine_for(seg: &str) -> Result<(&'static GeneralPurpose, bool), PartError> {
     if seg.is_empty() {
         return Err(PartError::new("empty segment"));
     }
     let padded = seg.ends_with('=');
-    let standard = seg.bytes().any(|b| b == b'+' || b == b'/');
+    let standard = memchr::memchr2(b'+', b'/', seg.as_bytes()).is_some();
     let engine = if standard { &STANDARD } else { &URL_SAFE };
-    match engine.decode(seg) {
-        Ok(bytes) => Ok((bytes, padded || standard)),
-        Err(e) => Err(PartError::new(format!("not base64url: {e}"))),
-    }
+    Ok((engine, padded || standard))
+}
+
+fn not_base64(e: base64::DecodeError) -> PartError {
+    PartError::new(format!("not base64url: {e}"))
+}
+
+thread_local! {
+    /// Where segments are decoded, reused from token to token.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `b64_segment` that lends the bytes to `f` instead of returning them: the
+/// decoder's buffer is reused, so a token costs no allocation here.
+fn with_b64_segment<R>(seg: &str, f: impl FnOnce(&[u8], bool) -> R) -> Result<R, PartError> {
+    let (engine, non_canonical) = engine_for(seg)?;
+    let room = seg.len().div_ceil(4) * 3;
+    SCRATCH.with(|scratch| {
+        let Ok(mut buf) = scratch.try_borrow_mut() else {
+            // Only reentrant use could find it taken: decode afresh.
+            return b64_segment(seg).map(|(bytes, nc)| f(&bytes, nc));
+        };
+        if buf.len() < room {
+            buf.resize(room, 0);
+        }
+        match engine.decode_slice(seg, &mut buf[..room]) {
+            Ok(n) => Ok(f(&buf[..n], non_canonical)),
+            Err(DecodeSliceError::DecodeError(e)) => Err(not_base64(e)),
+            Err(DecodeSliceError::OutputSliceTooSmall) => {
+                drop(buf);
+                b64_segment(seg).map(|(bytes, nc)| f(&bytes, nc))
+            }
+        }
+    })
 }
 
 /// Parse decoded bytes as a JSON object.
@@ -128,10 +168,11 @@ pub fn quote(bytes: &[u8]) -> String {
 }
 
 fn decode_part(seg: &str, non_canonical: &mut bool) -> Part {
-    let part = b64_segment(seg).and_then(|(bytes, nc)| {
+    let part = with_b64_segment(seg, |bytes, nc| {
         *non_canonical |= nc;
-        json_object(&bytes)
-    });
+        json_object(bytes)
+    })
+    .and_then(|part| part);
     part.map_err(|mut e| {
         // A JSON object's base64url always starts with "eyJ" ({"): say so when it doesn't.
         let not_json = !e.message.starts_with("a JSON");
@@ -168,7 +209,7 @@ pub fn decode(token: &str) -> Decoded {
             let payload = decode_part(segments[1], &mut non_canonical);
             let sig = match segments[2] {
                 "" => Some(0),
-                s => b64_segment(s).ok().map(|(b, _)| b.len()),
+                s => with_b64_segment(s, |b, _| b.len()).ok(),
             };
             (payload, sig)
         }

@@ -58,12 +58,12 @@ impl Finding {
 /// Names (escaped) of the members whose key or text holds terminal controls.
 pub fn control_character_members(part: &Map<String, Value>, prefix: &str, out: &mut Vec<String>) {
     for (key, value) in part {
-        let name = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
         if sanitize::has_controls(key) || value_has_controls(value) {
+            let name = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
             out.push(sanitize::escape(&name).into_owned());
         }
     }

@@ -214,7 +214,8 @@ impl<'a, 'f> Sink<'a, 'f> {
                     self.source_buf.clear();
                     self.source_buf.push_str(name);
                     self.source_buf.push(':');
-                    self.source_buf.push_str(&self.line.to_string());
+                    self.source_buf
+                        .push_str(itoa::Buffer::new().format(self.line));
                     &self.source_buf
                 } else {
                     name

@@ -406,6 +406,19 @@ mod tests {
         assert_eq!(String::from_utf8(serde).unwrap(), text);
     }
 
+    /// A verifier with a fixed answer.
+    struct Fixed(bool);
+
+    impl inspect::Verifier for Fixed {
+        fn verify(&self, _: &str, _: &decode::Decoded) -> inspect::Verification {
+            inspect::Verification {
+                verified: self.0,
+                detail: "key \"k\"".into(),
+                findings: vec![],
+            }
+        }
+    }
+
     #[test]
     fn the_line_matches_serde_byte_for_byte() {
         let checks = Checks {
@@ -413,6 +426,8 @@ mod tests {
             leeway: 0,
             require_roles: vec!["ROLE_ADMIN".into()],
             require_scopes: vec![],
+            issuer: Some("https://issuer".into()),
+            audience: Some("a".into()),
         };
         let payloads = [
             r#"{"user_name":"campjo","scope":["browse"],"exp":1623351943,"authorities":["ROLE_USER"],"jti":"5f1d","client_id":"c"}"#,
@@ -427,13 +442,14 @@ mod tests {
                 b64(payload)
             );
             let field = (n % 2 == 0).then_some("access_token");
+            let verifier = Fixed(n % 3 == 1);
             let i = inspect::inspect_decoded(
                 "f:\u{1b}1",
                 field,
                 &token,
                 decode::decode(&token),
                 &checks,
-                None,
+                (n % 3 != 0).then_some(&verifier as &dyn inspect::Verifier),
             );
             let mut fast = Vec::new();
             write_line(&mut fast, &i);

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use crate::claims::{self, Summary};
 use crate::decode::{self, Decoded, Form};
 use crate::findings::{self, Finding};
+use crate::input::Found;
 use crate::time::{self, Clock, Times};
 
 /// What a run checks every token against.
@@ -103,6 +104,27 @@ pub fn inspect<'a>(
         checks,
         verifier,
     )
+}
+
+/// Decode and inspect a token found in an input; None when neither its
+/// header nor its payload decodes (such a token is not reported).
+pub fn inspect_found<'a>(
+    found: Found<'a>,
+    checks: &Checks,
+    verifier: Option<&dyn Verifier>,
+) -> Option<Inspection<'a>> {
+    let decoded = decode::decode(found.token);
+    if !decoded.is_reportable() {
+        return None;
+    }
+    Some(inspect_decoded(
+        found.source,
+        found.field,
+        found.token,
+        decoded,
+        checks,
+        verifier,
+    ))
 }
 
 /// Inspect a token that is already decoded.

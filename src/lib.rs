@@ -15,6 +15,7 @@ pub mod input;
 pub mod inspect;
 pub mod keys;
 pub mod login;
+pub mod pipeline;
 pub mod report;
 pub mod sanitize;
 pub mod scan;
@@ -30,6 +31,7 @@ use crate::cli::{Cli, Command, InspectArgs};
 use crate::config::{Environment, OutputMode, Settings};
 use crate::error::{Error, ExitCode};
 use crate::input::Input;
+use crate::pipeline::Pipeline;
 use crate::report::Printer;
 
 /// Run a parsed command line; the exit code says how the tokens fared.
@@ -120,36 +122,87 @@ pub fn inspect_inputs<W: Write>(
     settings: Settings,
     out: W,
 ) -> Result<ExitCode, Error> {
-    let want_lines = matches!(settings.output, OutputMode::Human | OutputMode::Json);
-    let checks = settings.checks.clone();
-    let verifier = settings.verifier.clone();
-    let mut printer = Printer::new(out, settings);
-    let mut code = ExitCode::Ok;
+    match pipeline::workers(&settings) {
+        Some(n) => each_input(
+            inputs,
+            &settings.output.clone(),
+            Pipeline::new(settings, out, n),
+        ),
+        None => each_input(
+            inputs,
+            &settings.output.clone(),
+            Sequential::new(settings, out),
+        ),
+    }
+}
+
+/// Where the tokens found go: inspected and reported, in the order found.
+pub trait Reporter {
+    fn token(&mut self, found: input::Found) -> Result<(), Error>;
+    /// The input is read: how many of its tokens were reported.
+    fn end_input(&mut self) -> Result<u64, Error>;
+    /// Every input is read: the exit code the tokens earned.
+    fn finish(self) -> Result<ExitCode, Error>;
+}
+
+/// One token after another through the `Printer`.
+pub(crate) struct Sequential<W: Write> {
+    printer: Printer<W>,
+    checks: inspect::Checks,
+    verifier: Option<std::sync::Arc<verify::KeyVerifier>>,
+    code: ExitCode,
+    reported: u64,
+}
+
+impl<W: Write> Sequential<W> {
+    pub(crate) fn new(settings: Settings, out: W) -> Self {
+        Sequential {
+            checks: settings.checks.clone(),
+            verifier: settings.verifier.clone(),
+            printer: Printer::new(out, settings),
+            code: ExitCode::Ok,
+            reported: 0,
+        }
+    }
+}
+
+impl<W: Write> Reporter for Sequential<W> {
+    fn token(&mut self, found: input::Found) -> Result<(), Error> {
+        let verifier = self
+            .verifier
+            .as_deref()
+            .map(|v| v as &dyn inspect::Verifier);
+        if let Some(inspection) = inspect::inspect_found(found, &self.checks, verifier) {
+            self.code = self.code.merge(self.printer.print(&inspection)?);
+            self.reported += 1;
+        }
+        Ok(())
+    }
+
+    fn end_input(&mut self) -> Result<u64, Error> {
+        Ok(std::mem::take(&mut self.reported))
+    }
+
+    fn finish(self) -> Result<ExitCode, Error> {
+        self.printer.finish()?;
+        Ok(self.code)
+    }
+}
+
+pub(crate) fn each_input(
+    inputs: &[Input],
+    output: &OutputMode,
+    mut reporter: impl Reporter,
+) -> Result<ExitCode, Error> {
+    let want_lines = matches!(output, OutputMode::Human | OutputMode::Json);
     let mut empty_inputs = Vec::new();
     for input in inputs {
-        let mut reported = 0u64;
-        let stats = input::for_each_token(input, want_lines, &mut |found| {
-            let decoded = decode::decode(found.token);
-            if !decoded.is_reportable() {
-                return Ok(());
-            }
-            let inspection = inspect::inspect_decoded(
-                found.source,
-                found.field,
-                found.token,
-                decoded,
-                &checks,
-                verifier.as_deref().map(|v| v as &dyn inspect::Verifier),
-            );
-            code = code.merge(printer.print(&inspection)?);
-            reported += 1;
-            Ok(())
-        })?;
-        if reported == 0 {
+        let stats = input::for_each_token(input, want_lines, &mut |found| reporter.token(found))?;
+        if reporter.end_input()? == 0 {
             empty_inputs.push(no_token_message(input, stats));
         }
     }
-    printer.finish()?;
+    let code = reporter.finish()?;
     match empty_inputs.len() {
         0 => Ok(code),
         n if n == inputs.len() => Err(Error::Input(empty_inputs.join("; "))),

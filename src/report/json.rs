@@ -199,22 +199,22 @@ fn number(out: &mut Vec<u8>, n: &Number) {
     }
 }
 
-/// True for a byte that serde_json escapes (C0, `"`, `\`) or that may begin a
-/// character SafeFormatter escapes (DEL, any non-ASCII byte).
-#[inline]
-fn needs_care(b: u8) -> bool {
-    !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\'
+/// True when a byte of `bytes` is one serde_json escapes (C0, `"`, `\`) or
+/// may begin a character SafeFormatter escapes (DEL, any non-ASCII byte).
+/// One branch-free pass, which the compiler vectorises.
+fn needs_care(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |any, &b| {
+        any | !(0x20..0x7f).contains(&b) | (b == b'"') | (b == b'\\')
+    })
 }
 
-/// A JSON string. Clean text is the rule: one branch-free pass over it
-/// (which the compiler vectorises), then one copy.
+/// A JSON string. Clean text is the rule: one check, then one copy.
 fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
-    let bytes = s.as_bytes();
-    if bytes.iter().fold(false, |any, &b| any | needs_care(b)) {
+    if needs_care(s.as_bytes()) {
         escaped(out, s);
     } else {
-        out.extend_from_slice(bytes);
+        out.extend_from_slice(s.as_bytes());
     }
     out.push(b'"');
 }
@@ -404,6 +404,21 @@ mod tests {
         let mut ser = serde_json::Serializer::with_formatter(&mut serde, reference::SafeFormatter);
         v.serialize(&mut ser).unwrap();
         assert_eq!(String::from_utf8(serde).unwrap(), text);
+    }
+
+    #[test]
+    fn needs_care_finds_every_byte_that_does() {
+        for b in 0..=255u8 {
+            let care = !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\';
+            for len in [1, 7, 8, 9, 17] {
+                for at in 0..len {
+                    let mut text = vec![b'a'; len];
+                    text[at] = b;
+                    assert_eq!(needs_care(&text), care, "byte {b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert!(!needs_care(b""));
     }
 
     /// A verifier with a fixed answer.

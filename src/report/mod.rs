@@ -12,6 +12,15 @@ use crate::glossary::Explained;
 use crate::inspect::Inspection;
 use crate::sanitize;
 
+/// The exit code an inspection earns: a failed check is 1.
+pub fn verdict(i: &Inspection) -> ExitCode {
+    if i.failed() {
+        ExitCode::CheckFailed
+    } else {
+        ExitCode::Ok
+    }
+}
+
 /// Writes each inspection in the chosen mode and says what exit code it earns.
 pub struct Printer<W: Write> {
     out: W,
@@ -41,11 +50,7 @@ impl<W: Write> Printer<W> {
     /// Report one token; returns its exit code.
     pub fn print(&mut self, i: &Inspection) -> Result<ExitCode, Error> {
         self.count += 1;
-        let mut code = if i.failed() {
-            ExitCode::CheckFailed
-        } else {
-            ExitCode::Ok
-        };
+        let mut code = verdict(i);
         match &self.settings.output {
             OutputMode::Json => {
                 self.line.clear();

@@ -88,11 +88,52 @@ impl Summary {
     }
 }
 
+/// A claims set, read through a quick "certainly absent" test: most of the
+/// names the summary asks for are not in a given token, and hashing each one
+/// (SipHash, for the map's lookup) cost more than the rest of the summary.
+#[derive(Clone, Copy)]
+pub struct Claims<'a> {
+    map: &'a Map<String, Value>,
+    /// One bit per name present, chosen by `name_bit`; a clear bit means absent.
+    present: u128,
+}
+
+impl<'a> Claims<'a> {
+    pub fn new(map: &'a Map<String, Value>) -> Self {
+        let present = map.keys().fold(0, |bits, name| bits | name_bit(name));
+        Claims { map, present }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        if self.present & name_bit(name) == 0 {
+            return None;
+        }
+        self.map.get(name)
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    pub fn iter(&self) -> serde_json::map::Iter<'a> {
+        self.map.iter()
+    }
+}
+
+/// A bit from a name's length and first and last bytes: cheap, and spread
+/// enough that a claims set rarely shares one with a name it lacks.
+fn name_bit(name: &str) -> u128 {
+    let b = name.as_bytes();
+    let (first, last) = (b.first().copied(), b.last().copied());
+    let h = b.len() * 37 + usize::from(first.unwrap_or(0)) * 7 + usize::from(last.unwrap_or(0));
+    1 << (h % 128)
+}
+
 /// The value at a path of claim names.
-pub fn lookup<'a>(claims: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value> {
+pub fn lookup<'a>(claims: Claims<'a>, path: &[&str]) -> Option<&'a Value> {
     let (first, rest) = path.split_first()?;
     rest.iter()
-        .try_fold(claims.get(*first)?, |v, seg| v.as_object()?.get(*seg))
+        .try_fold(claims.get(first)?, |v, seg| v.as_object()?.get(*seg))
 }
 
 /// A claim value as text when it is a string or a number.
@@ -130,7 +171,7 @@ fn push_scopes(list: &mut Vec<String>, v: &Value) {
     }
 }
 
-fn roles(claims: &Map<String, Value>) -> (Vec<String>, Vec<String>) {
+fn roles(claims: Claims) -> (Vec<String>, Vec<String>) {
     let mut roles = Vec::new();
     let mut bare = Vec::new();
     for source in ROLE_SOURCES {
@@ -155,9 +196,9 @@ fn roles(claims: &Map<String, Value>) -> (Vec<String>, Vec<String>) {
                 }
             }
             RoleSource::Namespaced => {
-                for (name, v) in claims {
-                    if name.contains('/') && (name.ends_with("/roles") || name.ends_with("/groups"))
-                    {
+                for (name, v) in claims.iter() {
+                    // (Either ending holds the `/` a namespaced name needs.)
+                    if name.ends_with("/roles") || name.ends_with("/groups") {
                         push_list(&mut roles, v);
                     }
                 }
@@ -167,10 +208,10 @@ fn roles(claims: &Map<String, Value>) -> (Vec<String>, Vec<String>) {
     (roles, bare)
 }
 
-fn token_type(header: Option<&Map<String, Value>>, claims: &Map<String, Value>) -> Option<String> {
+fn token_type(header: Option<&Map<String, Value>>, claims: Claims) -> Option<String> {
     let explicit = TYPE_CLAIMS
         .iter()
-        .find_map(|c| claims.get(*c).and_then(Value::as_str));
+        .find_map(|c| claims.get(c).and_then(Value::as_str));
     if let Some(t) = explicit {
         let t = t.to_ascii_lowercase();
         return Some(match t.as_str() {
@@ -192,24 +233,22 @@ fn token_type(header: Option<&Map<String, Value>>, claims: &Map<String, Value>) 
     }
     if ["nonce", "at_hash", "c_hash"]
         .iter()
-        .any(|c| claims.contains_key(*c))
+        .any(|c| claims.contains_key(c))
     {
         return Some("id".to_owned());
     }
     None
 }
 
-fn first_text(
-    claims: &Map<String, Value>,
-    names: &[&'static str],
-) -> Option<(String, &'static str)> {
+fn first_text(claims: Claims, names: &[&'static str]) -> Option<(String, &'static str)> {
     names
         .iter()
-        .find_map(|n| claims.get(*n).and_then(scalar_text).map(|v| (v, *n)))
+        .find_map(|n| claims.get(n).and_then(scalar_text).map(|v| (v, *n)))
 }
 
 /// Normalise a claims set (and its header, for `typ`).
 pub fn summarise(header: Option<&Map<String, Value>>, claims: &Map<String, Value>) -> Summary {
+    let claims = Claims::new(claims);
     let (username, username_claim) = match first_text(claims, USERNAME_CLAIMS) {
         Some((u, c)) => (Some(u), Some(c)),
         None => (None, None),
@@ -217,7 +256,7 @@ pub fn summarise(header: Option<&Map<String, Value>>, claims: &Map<String, Value
     let (roles, client_role_names) = roles(claims);
     let mut scopes = Vec::new();
     for name in SCOPE_CLAIMS {
-        if let Some(v) = claims.get(*name) {
+        if let Some(v) = claims.get(name) {
             push_scopes(&mut scopes, v);
         }
     }

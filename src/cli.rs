@@ -117,7 +117,11 @@ pub struct Cli {
     pub explain: Option<Option<String>>,
 }
 
+/// The subcommands' arguments are built only when one is used (`defer`):
+/// a plain inspection, the common case and the one run in shell loops, then
+/// starts without building login's and refresh's dozens of options.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Log in, then inspect the returned tokens.
     #[command(after_help = LOGIN_MORE, after_long_help = LOGIN_EXAMPLES)]
@@ -141,7 +145,9 @@ pub enum ColorWhen {
     Never,
 }
 
-/// Options shared by inspect, login and refresh.
+// Options shared by inspect, login and refresh. (Plain comments on the
+// flattened structs here: a doc comment would become the about of the
+// deferred login and refresh subcommands.)
 #[derive(Debug, Clone, Args)]
 pub struct InspectArgs {
     /// JSON Lines: one object per token, nothing else on stdout.
@@ -192,7 +198,7 @@ pub struct InspectArgs {
     pub net: NetArgs,
 }
 
-/// Signature and claim verification.
+// Signature and claim verification.
 #[derive(Debug, Clone, Args)]
 #[command(group(clap::ArgGroup::new("keysource").multiple(false)))]
 pub struct VerifyArgs {
@@ -263,7 +269,7 @@ pub struct VerifyArgs {
     pub aud: Option<String>,
 }
 
-/// HTTPS settings for login, refresh and key downloads.
+// HTTPS settings for login, refresh and key downloads.
 #[derive(Debug, Clone, Args)]
 pub struct NetArgs {
     /// Also trust the CA certificate(s) in this PEM file.

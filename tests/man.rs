@@ -87,7 +87,9 @@ fn subcommand(page: &mut String, cmd: &clap::Command) {
 
 /// The whole page, as it should be committed.
 fn render() -> String {
-    let cmd = Cli::command();
+    let mut cmd = Cli::command();
+    // The subcommands are deferred (built when used): build them to read their options.
+    cmd.build();
     let man = Man::new(cmd.clone()).date("").manual("User Commands");
     let mut page = String::new();
     page.push_str(&section(|w| man.render_title(w)));

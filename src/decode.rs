@@ -102,6 +102,44 @@ fn not_base64(e: base64::DecodeError) -> PartError {
 thread_local! {
     /// Where segments are decoded, reused from token to token.
     static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The header segments decoded last, and what they gave.
+    static HEADERS: std::cell::RefCell<Vec<CachedHeader>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A header segment and its decoding (the part, and whether it was non-canonical).
+type CachedHeader = (String, Part, bool);
+/// Header segments remembered: a dump from a few issuers repeats a few headers.
+const HEADERS_KEPT: usize = 4;
+/// Longer header segments are not remembered.
+const HEADER_KEPT_LEN: usize = 1024;
+
+/// `decode_part` for a header segment, through a small cache: tokens from one
+/// issuer share their header, and a copy of the decoded map costs less than
+/// base64 and JSON again.
+fn decode_header(seg: &str, non_canonical: &mut bool) -> Part {
+    let hit = HEADERS.with(|cache| {
+        let cache = cache.try_borrow().ok()?;
+        let (_, part, nc) = cache.iter().find(|(s, ..)| s == seg)?;
+        Some((part.clone(), *nc))
+    });
+    if let Some((part, nc)) = hit {
+        *non_canonical |= nc;
+        return part;
+    }
+    let mut nc = false;
+    let part = decode_part(seg, &mut nc);
+    *non_canonical |= nc;
+    if seg.len() <= HEADER_KEPT_LEN {
+        HEADERS.with(|cache| {
+            if let Ok(mut cache) = cache.try_borrow_mut() {
+                if cache.len() == HEADERS_KEPT {
+                    drop(cache.remove(0));
+                }
+                cache.push((seg.to_owned(), part.clone(), nc));
+            }
+        });
+    }
+    part
 }
 
 /// `b64_segment` that lends the bytes to `f` instead of returning them: the
@@ -197,7 +235,7 @@ pub fn decode(token: &str) -> Decoded {
         n => Form::Other(n),
     };
     let mut non_canonical = false;
-    let header = decode_part(segments[0], &mut non_canonical);
+    let header = decode_header(segments[0], &mut non_canonical);
     let (payload, signature_len) = match form {
         Form::Jwe => (
             Err(PartError::new(

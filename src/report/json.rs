@@ -86,7 +86,14 @@ enum Field<'a> {
 
 /// `{"name":value,...}`
 fn fields(out: &mut Vec<u8>, members: &[(&str, Field)]) {
-    object_of(out, members.iter().map(|(name, f)| (*name, f)), field);
+    object_of(out, members.iter().map(|(name, f)| (*name, f)), name, field);
+}
+
+/// One of the schema's own member names: plain ASCII, written as it is.
+fn name(out: &mut Vec<u8>, name: &str) {
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'"');
 }
 
 fn field(out: &mut Vec<u8>, field: &Field) {
@@ -111,18 +118,19 @@ fn field(out: &mut Vec<u8>, field: &Field) {
     }
 }
 
-/// `{"key":value,...}`, each value written by `each`.
+/// `{"key":value,...}`, each key written by `key`, each value by `each`.
 fn object_of<'k, T>(
     out: &mut Vec<u8>,
     members: impl IntoIterator<Item = (&'k str, T)>,
+    key: fn(&mut Vec<u8>, &str),
     mut each: impl FnMut(&mut Vec<u8>, T),
 ) {
     out.push(b'{');
-    for (n, (key, v)) in members.into_iter().enumerate() {
+    for (n, (k, v)) in members.into_iter().enumerate() {
         if n > 0 {
             out.push(b',');
         }
-        string(out, key);
+        key(out, k);
         out.push(b':');
         each(out, v);
     }
@@ -172,7 +180,7 @@ fn array<T>(
 }
 
 fn object(out: &mut Vec<u8>, map: &Map<String, Value>) {
-    object_of(out, map.iter().map(|(k, v)| (k.as_str(), v)), value);
+    object_of(out, map.iter().map(|(k, v)| (k.as_str(), v)), string, value);
 }
 
 fn value(out: &mut Vec<u8>, v: &Value) {

@@ -253,7 +253,17 @@ fn string(out: &mut Vec<u8>, s: &str) {
 fn escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut run = 0;
-    for (at, c) in s.char_indices() {
+    // Printable ASCII other than `"` and `\` is passed over a byte at a time;
+    // a character that may need an escape starts at any other byte but a
+    // UTF-8 continuation byte.
+    let starts = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| !matches!(b, b' '..=b'~' | 0x80..=0xbf) || b == b'"' || b == b'\\');
+    for (at, _) in starts {
+        let Some(c) = s[at..].chars().next() else {
+            continue;
+        };
         let short: &[u8] = match c {
             '"' => b"\\\"",
             '\\' => b"\\\\",

@@ -10,6 +10,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 use serde_json::{Map, Value};
 
+use crate::jsonparse::{self, Duplicate, ParseError};
 use crate::sanitize;
 
 const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
@@ -17,9 +18,6 @@ const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
     .with_decode_allow_trailing_bits(true);
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
-
-/// How many characters of an undecodable segment a message quotes.
-const QUOTE_LIMIT: usize = 80;
 
 /// The shape of a compact serialization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +57,8 @@ pub struct Decoded {
     pub signature_len: Option<usize>,
     /// The token uses `=` padding or the standard (`+` `/`) alphabet: tolerated, not canonical.
     pub non_canonical: bool,
+    /// Member names that occur twice in one object (header paths start with `header.`).
+    pub duplicates: Vec<Duplicate>,
 }
 
 impl Decoded {
@@ -88,15 +88,24 @@ pub fn b64_segment(seg: &str) -> Result<(Vec<u8>, bool), PartError> {
     }
 }
 
-/// Parse decoded bytes as a JSON object.
-fn json_object(bytes: &[u8]) -> Part {
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(PartError::new(format!(
-            "a JSON {}, not an object",
-            json_kind(&other)
+/// Parse decoded bytes as a JSON object, noting duplicate members under `root`.
+fn json_object(bytes: &[u8], root: &str, duplicates: &mut Vec<Duplicate>) -> Part {
+    match jsonparse::parse(bytes, root) {
+        Ok(parsed) => match parsed.value {
+            Value::Object(map) => {
+                duplicates.extend(parsed.duplicates);
+                Ok(map)
+            }
+            other => Err(PartError::new(format!(
+                "a JSON {}, not an object",
+                json_kind(&other)
+            ))),
+        },
+        Err(ParseError::TooDeep) => Err(PartError::new(format!(
+            "JSON nested deeper than {} levels, the nesting limit for a header or claims set",
+            jsonparse::MAX_DEPTH
         ))),
-        Err(e) => match std::str::from_utf8(bytes) {
+        Err(ParseError::Json(e)) => match std::str::from_utf8(bytes) {
             Ok(_) => Err(PartError::new(format!("not JSON ({e}): {}", quote(bytes)))),
             Err(_) => Err(PartError::new(format!(
                 "decodes to {} bytes of binary data, not JSON text",
@@ -119,22 +128,28 @@ fn json_kind(v: &Value) -> &'static str {
 
 /// The start of some bytes as escaped text in quotes, for messages.
 pub fn quote(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut cut: String = text.chars().take(QUOTE_LIMIT).collect();
-    if text.chars().nth(QUOTE_LIMIT).is_some() {
-        cut.push('…');
-    }
-    format!("\"{}\"", sanitize::escape(&cut).replace('"', "\\\""))
+    // Enough bytes for QUOTE_LIMIT characters of any width, and one more.
+    let head = &bytes[..bytes.len().min(4 * sanitize::QUOTE_LIMIT + 4)];
+    sanitize::quoted(&String::from_utf8_lossy(head))
 }
 
-fn decode_part(seg: &str, non_canonical: &mut bool) -> Part {
+/// What decoding the segments has noticed so far.
+#[derive(Default)]
+struct Notes {
+    non_canonical: bool,
+    duplicates: Vec<Duplicate>,
+}
+
+fn decode_part(seg: &str, root: &str, notes: &mut Notes) -> Part {
     let part = b64_segment(seg).and_then(|(bytes, nc)| {
-        *non_canonical |= nc;
-        json_object(&bytes)
+        notes.non_canonical |= nc;
+        json_object(&bytes, root, &mut notes.duplicates)
     });
     part.map_err(|mut e| {
-        // A JSON object's base64url always starts with "eyJ" ({"): say so when it doesn't.
-        if !seg.starts_with("eyJ") && !seg.starts_with("ewo") && !seg.starts_with("eyA") {
+        // A JSON object's base64url always starts with "eyJ" ({"): say so when it doesn't
+        // (unless the segment is JSON of another kind, which the message already says).
+        let other_json = e.message.starts_with("a JSON ");
+        if !other_json && !["eyJ", "ewo", "eyA"].iter().any(|p| seg.starts_with(p)) {
             let head: String = seg.chars().take(8).collect();
             e.message.push_str(&format!(
                 " (a JSON object's base64url starts with eyJ; this segment starts with {})",
@@ -153,8 +168,8 @@ pub fn decode(token: &str) -> Decoded {
         5 => Form::Jwe,
         n => Form::Other(n),
     };
-    let mut non_canonical = false;
-    let header = decode_part(segments[0], &mut non_canonical);
+    let mut notes = Notes::default();
+    let header = decode_part(segments[0], "header", &mut notes);
     let (payload, signature_len) = match form {
         Form::Jwe => (
             Err(PartError::new(
@@ -163,7 +178,7 @@ pub fn decode(token: &str) -> Decoded {
             None,
         ),
         Form::Jws => {
-            let payload = decode_part(segments[1], &mut non_canonical);
+            let payload = decode_part(segments[1], "", &mut notes);
             let sig = match segments[2] {
                 "" => Some(0),
                 s => b64_segment(s).ok().map(|(b, _)| b.len()),
@@ -171,7 +186,7 @@ pub fn decode(token: &str) -> Decoded {
             (payload, sig)
         }
         Form::Other(_) => match segments.get(1) {
-            Some(seg) => (decode_part(seg, &mut non_canonical), None),
+            Some(seg) => (decode_part(seg, "", &mut notes), None),
             None => (Err(PartError::new("missing")), None),
         },
     };
@@ -180,7 +195,8 @@ pub fn decode(token: &str) -> Decoded {
         header,
         payload,
         signature_len,
-        non_canonical,
+        non_canonical: notes.non_canonical,
+        duplicates: notes.duplicates,
     }
 }
 
@@ -280,6 +296,21 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000);
         let t = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(&deep));
-        assert!(decode(&t).payload.is_err());
+        let err = decode(&t).payload.unwrap_err().message;
+        assert!(err.contains("deeper than 64 levels"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_members_are_noted() {
+        let t = format!(
+            "{}.{}.",
+            b64(r#"{"alg":"RS256","alg":"none"}"#),
+            b64(r#"{"exp":1,"exp":2}"#)
+        );
+        let d = decode(&t);
+        let paths: Vec<_> = d.duplicates.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["header.alg", "exp"]);
+        assert_eq!(d.alg(), Some("none"));
+        assert_eq!(d.payload.unwrap()["exp"], 2);
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use crate::claims::{self, Summary};
 use crate::decode::{self, Decoded, Form};
 use crate::findings::{self, Finding};
+use crate::risks::{self, Judge};
 use crate::time::{self, Clock, Times};
 
 /// What a run checks every token against.
@@ -153,6 +154,11 @@ fn assess(i: &Inspection, checks: &Checks) -> Vec<Finding> {
     structure(i, &mut out);
     algorithm(i, &mut out);
     timing(i, checks, &mut out);
+    let judge = Judge {
+        clock: checks.clock,
+        leeway: checks.leeway,
+    };
+    risks::assess(i.token, &i.decoded, &i.times, judge, &mut out);
     signature(i, &mut out);
     requirements(i, checks, &mut out);
     controls(i, &mut out);

@@ -12,7 +12,9 @@ pub mod findings;
 pub mod http;
 pub mod input;
 pub mod inspect;
+pub mod jsonparse;
 pub mod report;
+pub mod risks;
 pub mod sanitize;
 pub mod scan;
 pub mod secret;
@@ -75,44 +77,81 @@ pub fn inspect_inputs<W: Write>(
     settings: Settings,
     out: W,
 ) -> Result<ExitCode, Error> {
-    let want_lines = matches!(settings.output, OutputMode::Human | OutputMode::Json);
-    let checks = settings.checks.clone();
-    let mut printer = Printer::new(out, settings);
-    let mut code = ExitCode::Ok;
+    let mut run = Run::new(settings, out);
     let mut empty_inputs = Vec::new();
     for input in inputs {
-        let mut reported = 0u64;
-        let stats = input::for_each_token(input, want_lines, &mut |found| {
-            let decoded = decode::decode(found.token);
-            if !decoded.is_reportable() {
-                return Ok(());
-            }
-            let inspection = inspect::inspect_decoded(
-                found.source,
-                found.field,
-                found.token,
-                decoded,
-                &checks,
-                None,
-            );
-            code = code.merge(printer.print(&inspection)?);
-            reported += 1;
-            Ok(())
-        })?;
-        if reported == 0 {
+        let before = run.reported;
+        let stats = input::for_each_token(input, run.want_lines, &mut |found| run.token(found))?;
+        if run.reported == before {
             empty_inputs.push(no_token_message(input, stats));
         }
     }
-    printer.finish()?;
+    run.printer.finish()?;
     match empty_inputs.len() {
-        0 => Ok(code),
+        0 => Ok(run.code),
         n if n == inputs.len() => Err(Error::Input(empty_inputs.join("; "))),
         _ => {
             for m in &empty_inputs {
-                eprintln!("jwtinspect: {m}");
+                eprintln!("jwtinspect: {}", sanitize::escape(m));
             }
-            Ok(code.merge(ExitCode::Usage))
+            Ok(run.code.merge(ExitCode::Usage))
         }
+    }
+}
+
+/// Inspect every token in `bytes` as if they came on standard input, writing
+/// the report to `out`: the whole flow without a process (the fuzz target's entry).
+pub fn inspect_bytes<W: Write>(
+    bytes: &[u8],
+    settings: Settings,
+    out: W,
+) -> Result<ExitCode, Error> {
+    let mut run = Run::new(settings, out);
+    let stats = input::for_each_token_read(&mut &bytes[..], "stdin", &mut |f| run.token(f))?;
+    run.printer.finish()?;
+    if run.reported == 0 {
+        return Err(Error::Input(no_token_message(&Input::Stdin, stats)));
+    }
+    Ok(run.code)
+}
+
+/// One run's state: the printer, the checks, and how the tokens fared so far.
+struct Run<W: Write> {
+    printer: Printer<W>,
+    checks: inspect::Checks,
+    want_lines: bool,
+    code: ExitCode,
+    reported: u64,
+}
+
+impl<W: Write> Run<W> {
+    fn new(settings: Settings, out: W) -> Self {
+        Run {
+            want_lines: matches!(settings.output, OutputMode::Human | OutputMode::Json),
+            checks: settings.checks.clone(),
+            printer: Printer::new(out, settings),
+            code: ExitCode::Ok,
+            reported: 0,
+        }
+    }
+
+    /// Decode, inspect and report one token found in the input.
+    fn token(&mut self, found: input::Found) -> Result<(), Error> {
+        let decoded = decode::decode(found.token);
+        if !decoded.is_reportable() {
+            return Ok(());
+        }
+        let inspection = inspect::inspect_decoded(
+            found.source,
+            found.field,
+            found.token,
+            decoded,
+            &self.checks,
+            None,
+        );
+        self.code = self.code.merge(self.printer.print(&inspection)?);
+        self.reported += 1;
+        Ok(())
     }
 }
 

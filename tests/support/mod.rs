@@ -18,7 +18,9 @@ pub fn jwtinspect() -> assert_cmd::Command {
 
 /// A file under testdata/.
 pub fn testdata(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(rel)
 }
 
 pub fn b64url(bytes: &[u8]) -> String {
@@ -27,7 +29,12 @@ pub fn b64url(bytes: &[u8]) -> String {
 
 /// An unsigned-looking token from raw header and payload JSON text, with a fake signature.
 pub fn token(header: &str, payload: &str) -> String {
-    format!("{}.{}.{}", b64url(header.as_bytes()), b64url(payload.as_bytes()), b64url(b"not-a-real-signature"))
+    format!(
+        "{}.{}.{}",
+        b64url(header.as_bytes()),
+        b64url(payload.as_bytes()),
+        b64url(b"not-a-real-signature")
+    )
 }
 
 /// stdout of a finished command as text.
@@ -45,4 +52,9 @@ pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect()
+}
+
+/// stdout of a run with these arguments that must succeed.
+pub fn succeeds(args: &[&str]) -> String {
+    stdout_of(jwtinspect().args(args).assert().success().get_output())
 }

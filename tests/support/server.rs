@@ -112,7 +112,10 @@ impl Server {
         Server::start(handler, Some(tls))
     }
 
-    fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static, tls: Option<TestCa>) -> Server {
+    fn start(
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+        tls: Option<TestCa>,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("local addr").port();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -133,7 +136,9 @@ impl Server {
                     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
                     match config {
                         Some(config) => {
-                            let Ok(conn) = rustls::ServerConnection::new(config) else { return };
+                            let Ok(conn) = rustls::ServerConnection::new(config) else {
+                                return;
+                            };
                             let mut tls = rustls::StreamOwned::new(conn, stream);
                             serve(&mut tls, &*handler, &log);
                         }
@@ -145,7 +150,11 @@ impl Server {
                 });
             }
         });
-        Server { base, requests, ca_pem }
+        Server {
+            base,
+            requests,
+            ca_pem,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -166,7 +175,9 @@ impl Server {
 }
 
 fn serve<S: Read + Write>(stream: &mut S, handler: &Handler, log: &Mutex<Vec<Request>>) {
-    let Some(request) = read_request(stream) else { return };
+    let Some(request) = read_request(stream) else {
+        return;
+    };
     if let Ok(mut l) = log.lock() {
         l.push(request.clone());
     }
@@ -203,7 +214,12 @@ fn read_request<S: Read>(stream: &mut S) -> Option<Request> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
-    Some(Request { method, path, headers, body })
+    Some(Request {
+        method,
+        path,
+        headers,
+        body,
+    })
 }
 
 fn write_reply<S: Write>(stream: &mut S, reply: &Reply) -> std::io::Result<()> {
@@ -215,7 +231,9 @@ fn write_reply<S: Write>(stream: &mut S, reply: &Reply) -> std::io::Result<()> {
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {len}\r\nConnection: close\r\n\r\n"));
+    head.push_str(&format!(
+        "Content-Length: {len}\r\nConnection: close\r\n\r\n"
+    ));
     stream.write_all(head.as_bytes())?;
     match &reply.body {
         Body::Bytes(b) => stream.write_all(b)?,
@@ -293,16 +311,22 @@ impl TestCa {
         let ca_key = KeyPair::generate().expect("CA key");
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca_params.distinguished_name.push(DnType::CommonName, "jwtinspect test CA");
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "jwtinspect test CA");
         let ca_cert = ca_params.self_signed(&ca_key).expect("CA cert");
         let issuer = Issuer::new(ca_params, ca_key);
 
         let leaf_key = KeyPair::generate().expect("server key");
         let leaf_params =
-            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).expect("server params");
-        let leaf = leaf_params.signed_by(&leaf_key, &issuer).expect("server cert");
+            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+                .expect("server params");
+        let leaf = leaf_params
+            .signed_by(&leaf_key, &issuer)
+            .expect("server cert");
 
-        let key_der = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).expect("key der");
+        let key_der =
+            rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).expect("key der");
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let server_config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -310,6 +334,9 @@ impl TestCa {
             .with_no_client_auth()
             .with_single_cert(vec![leaf.der().clone(), ca_cert.der().clone()], key_der)
             .expect("server config");
-        TestCa { ca_pem: ca_cert.pem(), server_config }
+        TestCa {
+            ca_pem: ca_cert.pem(),
+            server_config,
+        }
     }
 }

@@ -8,20 +8,78 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::secret::Secret;
 
+/// `-h` stays short; this line points at the long help.
+const MORE: &str = "Examples and exit codes: jwtinspect --help";
+
+const LOGIN_MORE: &str = "Examples: jwtinspect login --help";
+const REFRESH_MORE: &str = "Examples: jwtinspect refresh --help";
+const COMPLETIONS_MORE: &str = "Examples: jwtinspect completions --help";
+
 const EXAMPLES: &str = "\
 Examples:
-  jwtinspect eyJhbGciOi...                          inspect a token
-  curl -s -X POST https://www.immport.org/auth/token -d username=me -d password=... | jwtinspect
-  jwtinspect --require-role ROLE_ADMIN login.json   does this token carry ROLE_ADMIN? (exit 1 if not)
-  jwtinspect --json access.log | jq .summary.expires_in
-  jwtinspect --claim realm_access.roles \"$TOKEN\"
-  export token=$(jwtinspect --print-token login.json)
-  jwtinspect login --provider immport -u me --require-role ROLE_USER
-  jwtinspect refresh --url https://host/api/users/refresh login.json
-  jwtinspect --jwks-url https://issuer/.well-known/jwks.json \"$TOKEN\"
+  Inspect a token, a saved login response, a log or a curl -v dump:
+    jwtinspect eyJhbGciOi...
+    jwtinspect login.json
+    kubectl logs my-api | jwtinspect
+  ImmPort: log in and check a role (exit 1 if the token lacks it), instead of curl | fgrep | sed:
+    curl -s -X POST https://www.immport.org/auth/token -d username=me -d password=... \\
+      | jwtinspect --require-role ROLE_ADMIN
+  Scripting: JSON Lines, one object per token; one claim; the bare token:
+    jwtinspect --json login.json | jq -r .summary.expires_at
+    jwtinspect --claim authorities login.json
+    jwtinspect --claim realm_access.roles \"$token\"
+    export token=$(jwtinspect --print-token login.json)
+  Verify the signature with the issuer's published keys, or a key file:
+    jwtinspect --jwks-url https://issuer.example/.well-known/jwks.json \"$token\"
+    jwtinspect --discover https://issuer.example --aud my-api \"$token\"
+    jwtinspect --key public.pem --alg RS256 \"$token\"
+  What does a claim mean?
+    jwtinspect --explain
+    jwtinspect --explain azp
+  Log in or refresh, then inspect (see jwtinspect login --help, refresh --help):
+    jwtinspect login --provider immport -u me --require-role ROLE_USER
+    jwtinspect refresh --url https://host/api/users/refresh login.json
 
 Exit codes: 0 all tokens fine, 1 a check failed (expired, signature, role...),
 2 usage error or no token found, 3 login/refresh/network failure.";
+
+const LOGIN_EXAMPLES: &str = "\
+Examples:
+  ImmPort Data Query API (the password is prompted for, without echo):
+    jwtinspect login --provider immport -u me
+  ImmPort: fail unless the token carries a role, and keep it for curl:
+    export token=$(jwtinspect login --provider immport -u me --require-role ROLE_USER --print-token)
+    curl -H \"Authorization: bearer $token\" https://immport-upload.niaid.nih.gov:8443/data/...
+  ImmPort Batch Updater API (the answer carries `token`):
+    jwtinspect login --provider immport-batch -u me
+  ItemPath: access and refresh tokens, password from a secret store:
+    pass show itempath | jwtinspect login --provider itempath \\
+      --url https://host/api/users/login -u username1 --password-stdin
+  Any OAuth password grant:
+    jwtinspect login --provider form --url https://idp.example/oauth/token -u me \\
+      --param grant_type=password --param client_id=cli
+
+The password comes from --password-stdin, else JWTINSPECT_PASSWORD, else a prompt.
+It is never taken from the command line.";
+
+const REFRESH_EXAMPLES: &str = "\
+Examples:
+  ItemPath: a new access token, from the refresh token in a saved login response:
+    jwtinspect refresh --url https://host/api/users/refresh login.json
+  ... straight into a variable for curl:
+    export token=$(jwtinspect refresh --url https://host/api/users/refresh --print-token login.json)
+  ItemPath application token (does not expire; users of type \"application\"):
+    jwtinspect refresh --url https://host/api/users/application-token login.json
+  The refresh token itself, from standard input:
+    printf %s \"$refresh_token\" | jwtinspect refresh --url https://host/api/users/refresh -";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  bash:        jwtinspect completions bash > ~/.local/share/bash-completion/completions/jwtinspect
+  zsh:         jwtinspect completions zsh > ~/.zfunc/_jwtinspect   (with fpath+=~/.zfunc in ~/.zshrc)
+  fish:        jwtinspect completions fish > ~/.config/fish/completions/jwtinspect.fish
+  elvish:      jwtinspect completions elvish >> ~/.config/elvish/rc.elv
+  PowerShell:  jwtinspect completions powershell >> $PROFILE";
 
 /// Inspect and debug JSON Web Tokens, locally.
 ///
@@ -34,6 +92,7 @@ Exit codes: 0 all tokens fine, 1 a check failed (expired, signature, role...),
     name = "jwtinspect",
     version,
     args_conflicts_with_subcommands = true,
+    after_help = MORE,
     after_long_help = EXAMPLES,
     max_term_width = 100
 )]
@@ -47,15 +106,27 @@ pub struct Cli {
     /// Token text, `-` for standard input, or a file; with none, standard input is read.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
+
+    /// Explain claim and header names: all of them, or just NAME (e.g. azp, cnf).
+    #[arg(
+        long,
+        value_name = "NAME",
+        num_args = 0..=1,
+        conflicts_with = "inputs"
+    )]
+    pub explain: Option<Option<String>>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in, then inspect the returned tokens.
+    #[command(after_help = LOGIN_MORE, after_long_help = LOGIN_EXAMPLES)]
     Login(LoginArgs),
     /// Trade a refresh token for new tokens, then inspect them.
+    #[command(after_help = REFRESH_MORE, after_long_help = REFRESH_EXAMPLES)]
     Refresh(RefreshArgs),
     /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_MORE, after_long_help = COMPLETIONS_EXAMPLES)]
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]

@@ -146,10 +146,10 @@ fn decode_part(seg: &str, root: &str, notes: &mut Notes) -> Part {
         json_object(&bytes, root, &mut notes.duplicates)
     });
     part.map_err(|mut e| {
-        // A JSON object's base64url always starts with "eyJ" ({"): say so when it doesn't
-        // (unless the segment is JSON of another kind, which the message already says).
-        let other_json = e.message.starts_with("a JSON ");
-        if !other_json && !["eyJ", "ewo", "eyA"].iter().any(|p| seg.starts_with(p)) {
+        // A JSON object's base64url always starts with "eyJ" ({"): say so when it doesn't.
+        let not_json = !e.message.starts_with("a JSON");
+        if not_json && !seg.starts_with("eyJ") && !seg.starts_with("ewo") && !seg.starts_with("eyA")
+        {
             let head: String = seg.chars().take(8).collect();
             e.message.push_str(&format!(
                 " (a JSON object's base64url starts with eyJ; this segment starts with {})",

@@ -9,6 +9,7 @@ pub mod config;
 pub mod decode;
 pub mod error;
 pub mod findings;
+pub mod glossary;
 pub mod http;
 pub mod input;
 pub mod inspect;
@@ -33,6 +34,9 @@ use crate::report::Printer;
 /// Run a parsed command line; the exit code says how the tokens fared.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     let env = Environment::detect();
+    if let Some(name) = &cli.explain {
+        return explain(name.as_deref());
+    }
     match cli.command {
         None => inspect_command(&cli.inspect, &cli.inputs, &env),
         Some(Command::Completions { shell }) => {
@@ -45,6 +49,20 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Login(_)) | Some(Command::Refresh(_)) => Err(Error::usage(
             "login and refresh are not available in this build yet",
         )),
+    }
+}
+
+/// `jwtinspect --explain [NAME]`: the claim glossary, or one name's entries.
+fn explain(name: Option<&str>) -> Result<ExitCode, Error> {
+    let mut out = io::stdout().lock();
+    let found = glossary::write(&mut out, name).map_err(error::write_err)?;
+    out.flush().map_err(error::write_err)?;
+    match name {
+        Some(n) if !found => Err(Error::usage(format!(
+            "no glossary entry for \"{}\"; jwtinspect --explain lists them all",
+            sanitize::escape(n)
+        ))),
+        _ => Ok(ExitCode::Ok),
     }
 }
 

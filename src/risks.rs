@@ -217,8 +217,8 @@ fn hmac(header: &Map<String, Value>, out: &mut Vec<Finding>) {
         out.push(Finding::info(
             "hmac-shared-secret",
             format!(
-                "{} is HMAC with a shared secret: anyone who can verify this token can also forge one; where \
-                 verifiers are not all trusted, an asymmetric alg (RS256, ES256, EdDSA) is safer",
+                "{}: HMAC with a shared secret, so anyone who can verify this token can also forge one; \
+                 prefer RS256, ES256 or EdDSA where verifiers are not all trusted",
                 quoted(alg)
             ),
         ));

@@ -149,11 +149,19 @@ pub fn duration(secs: i64) -> String {
             format!("{n} {unit}s")
         }
     };
+    // Two units, the second left out when it is zero: "15m", "14m 32s".
+    let pair = |big: u64, big_unit: &str, small: u64, small_unit: &str| {
+        if small == 0 {
+            format!("{big}{big_unit}")
+        } else {
+            format!("{big}{big_unit} {small}{small_unit}")
+        }
+    };
     match s {
         0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m {}s", s / 60, s % 60),
-        3600..=86_399 => format!("{}h {}m", s / 3600, s % 3600 / 60),
-        86_400..=604_799 => format!("{}d {}h", s / 86_400, s % 86_400 / 3600),
+        60..=3599 => pair(s / 60, "m", s % 60, "s"),
+        3600..=86_399 => pair(s / 3600, "h", s % 3600 / 60, "m"),
+        86_400..=604_799 => pair(s / 86_400, "d", s % 86_400 / 3600, "h"),
         604_800..=5_183_999 => plural(s / 86_400, "day"),
         5_184_000..=31_535_999 => plural(s / 2_592_000, "month"),
         _ => plural(s / 31_536_000, "year"),
@@ -191,6 +199,8 @@ mod tests {
     #[test]
     fn durations_read_at_a_glance() {
         assert_eq!(duration(0), "0s");
+        assert_eq!(duration(900), "15m");
+        assert_eq!(duration(7200), "2h");
         assert_eq!(duration(872), "14m 32s");
         assert_eq!(duration(-11_520), "3h 12m");
         assert_eq!(duration(190_800), "2d 5h");

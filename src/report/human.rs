@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::config::Settings;
 use crate::findings::Severity;
+use crate::glossary::{Explained, Part};
 use crate::inspect::{Inspection, Status};
 use crate::sanitize::escape;
 use crate::time::{self, Zone};
@@ -58,12 +59,14 @@ impl Paint {
     }
 }
 
-/// Write the report for token number `n`.
+/// Write the report for token number `n`; header members and claims the run
+/// has not explained yet get a few words from the glossary beside them.
 pub fn write<W: Write>(
     out: &mut W,
     i: &Inspection,
     settings: &Settings,
     n: usize,
+    explained: &mut Explained,
 ) -> io::Result<()> {
     let p = Paint { on: settings.color };
     let zone = settings.zone;
@@ -76,8 +79,9 @@ pub fn write<W: Write>(
     writeln!(out, "{}", p.label(&title))?;
 
     let s = &i.summary;
-    let row =
-        |out: &mut W, name: &str, value: &str| writeln!(out, "  {:<10}{}", p.label(name), value);
+    let row = |out: &mut W, name: &str, value: &str| {
+        writeln!(out, "  {}{}", p.label(&format!("{name:<11}")), value)
+    };
     let status_text = status_line(i, now);
     row(out, "status", &p.status(i.status, &status_text))?;
     let user = match (&s.username, s.username_claim) {
@@ -103,10 +107,15 @@ pub fn write<W: Write>(
     if t.not_before.is_some() {
         row(out, "not before", &when(&p, zone, t.not_before, now, None))?;
     }
+    let no_exp = if t.invalid.iter().any(|(name, _)| *name == "exp") {
+        "invalid (see findings)"
+    } else {
+        "never"
+    };
     row(
         out,
         "expires",
-        &when(&p, zone, t.expires_at, now, Some("never")),
+        &when(&p, zone, t.expires_at, now, Some(no_exp)),
     )?;
     if let Some(l) = i.lifetime {
         row(out, "lifetime", &time::duration(l))?;
@@ -115,11 +124,11 @@ pub fn write<W: Write>(
 
     if let Some(h) = i.header() {
         writeln!(out, "{}", p.label("header"))?;
-        members(out, &p, h, zone, now)?;
+        members(out, &p, h, zone, now, |k| explained.first(Part::Header, k))?;
     }
     if let Some(c) = i.payload() {
         writeln!(out, "{}", p.label("claims"))?;
-        members(out, &p, c, zone, now)?;
+        members(out, &p, c, zone, now, |k| explained.first(Part::Claims, k))?;
     }
     if !i.findings.is_empty() {
         writeln!(out, "{}", p.label("findings"))?;
@@ -211,6 +220,7 @@ fn members<W: Write>(
     map: &Map<String, Value>,
     zone: Zone,
     now: i64,
+    mut gloss: impl FnMut(&str) -> Option<&'static str>,
 ) -> io::Result<()> {
     let width = map
         .keys()
@@ -236,13 +246,16 @@ fn members<W: Write>(
             ),
             _ => String::new(),
         };
+        let meaning =
+            gloss(k).map_or_else(String::new, |m| format!("  {}", p.dim(&format!("# {m}"))));
         writeln!(
             out,
-            "  {}{}  {}{}",
+            "  {}{}  {}{}{}",
             p.key(&key),
             " ".repeat(pad),
             text,
-            note
+            note,
+            meaning
         )?;
     }
     Ok(())

@@ -8,6 +8,7 @@ use std::io::Write;
 use crate::claims;
 use crate::config::{OutputMode, Settings};
 use crate::error::{write_err, Error, ExitCode};
+use crate::glossary::Explained;
 use crate::inspect::Inspection;
 use crate::sanitize;
 
@@ -18,6 +19,8 @@ pub struct Printer<W: Write> {
     count: usize,
     /// Flush after every token (interactive output).
     flush_each: bool,
+    /// Claim names the human report has explained so far.
+    explained: Explained,
 }
 
 impl<W: Write> Printer<W> {
@@ -28,6 +31,7 @@ impl<W: Write> Printer<W> {
             settings,
             count: 0,
             flush_each,
+            explained: Explained::default(),
         }
     }
 
@@ -71,7 +75,14 @@ impl<W: Write> Printer<W> {
                 if self.count > 1 {
                     writeln!(self.out).map_err(write_err)?;
                 }
-                human::write(&mut self.out, i, &self.settings, self.count).map_err(write_err)?;
+                human::write(
+                    &mut self.out,
+                    i,
+                    &self.settings,
+                    self.count,
+                    &mut self.explained,
+                )
+                .map_err(write_err)?;
             }
         }
         if self.flush_each {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::decode::Decoded;
 use crate::findings::Finding;
-use crate::sanitize::quoted;
+use crate::sanitize::{self, quoted};
 use crate::time::{self, Clock, Times};
 
 /// A token longer than this is flagged: many servers reject request headers over 8 KiB.
@@ -238,7 +238,7 @@ fn duplicates(decoded: &Decoded, out: &mut Vec<Finding>) {
                 "{} ({} times; the last, {}, is used)",
                 quoted(&d.path),
                 d.count,
-                quoted(&d.kept)
+                sanitize::escape(&d.kept)
             )
         })
         .collect();
@@ -460,7 +460,7 @@ mod tests {
         assert_eq!(c[0].0, "duplicate-claims");
         assert!(
             c[0].2
-                .contains(r#""role" (2 times; the last, "\"admin\"", is used)"#),
+                .contains(r#""role" (2 times; the last, "admin", is used)"#),
             "{}",
             c[0].2
         );

@@ -215,7 +215,7 @@ fn token_end(buf: &[u8], at: usize, eof: bool) -> Option<(usize, bool)> {
                 false
             }
         };
-        let dots = buf[at..end].iter().filter(|&&b| b == b'.').count();
+        let dots = memchr::memchr_iter(b'.', &buf[at..end]).take(2).count();
         let go_on = if dots < 2 {
             line >= MIN_WRAP
         } else {

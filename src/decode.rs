@@ -162,8 +162,14 @@ fn decode_part(seg: &str, root: &str, notes: &mut Notes) -> Part {
 
 /// Decode a compact token. Never fails: problems are recorded per segment.
 pub fn decode(token: &str) -> Decoded {
-    let segments: Vec<&str> = token.split('.').collect();
-    let form = match segments.len() {
+    // Only the first three segments are read: a token of a million dots is no million slices.
+    let count = memchr::memchr_iter(b'.', token.as_bytes()).count() + 1;
+    let mut split = token.split('.');
+    let mut segments = [""; 3];
+    for (slot, seg) in segments.iter_mut().zip(&mut split) {
+        *slot = seg;
+    }
+    let form = match count {
         3 => Form::Jws,
         5 => Form::Jwe,
         n => Form::Other(n),
@@ -185,10 +191,8 @@ pub fn decode(token: &str) -> Decoded {
             };
             (payload, sig)
         }
-        Form::Other(_) => match segments.get(1) {
-            Some(seg) => (decode_part(seg, "", &mut notes), None),
-            None => (Err(PartError::new("missing")), None),
-        },
+        Form::Other(1) => (Err(PartError::new("missing")), None),
+        Form::Other(_) => (decode_part(segments[1], "", &mut notes), None),
     };
     Decoded {
         form,
@@ -298,6 +302,18 @@ mod tests {
         let t = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(&deep));
         let err = decode(&t).payload.unwrap_err().message;
         assert!(err.contains("deeper than 64 levels"), "{err}");
+    }
+
+    #[test]
+    fn segments_are_counted_not_collected() {
+        let d = decode(&format!(
+            "{}.{}",
+            b64(r#"{"alg":"none"}"#),
+            ".".repeat(100_000)
+        ));
+        assert_eq!(d.form, Form::Other(100_002));
+        assert!(d.header.is_ok());
+        assert!(decode("eyJhbGciOiJub25lIn0").payload.is_err());
     }
 
     #[test]

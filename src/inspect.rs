@@ -306,7 +306,7 @@ fn controls(i: &Inspection, out: &mut Vec<Finding>) {
             "control-characters",
             format!(
                 "terminal control or bidi characters in {} (shown escaped); the token may try to spoof what you see",
-                members.join(", ")
+                findings::some_of(members.into_iter(), 12)
             ),
         ));
     }

@@ -9,6 +9,7 @@
 //! stops at a named nesting limit. Nothing extra is done unless a duplicate
 //! is actually found: the decoder is a hot path.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -76,6 +77,8 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Parsed, ParseError> {
 #[derive(Default)]
 struct State {
     duplicates: Vec<Duplicate>,
+    /// Where each duplicate path is in `duplicates` (a token may hold a million).
+    index: HashMap<String, usize>,
     too_deep: bool,
 }
 
@@ -108,16 +111,20 @@ impl State {
             Some((cut, _)) => format!("{}…", &kept[..cut]),
             None => kept,
         };
-        match self.duplicates.iter_mut().find(|d| d.path == path) {
-            Some(d) => {
+        match self.index.get(&path) {
+            Some(&i) => {
+                let d = &mut self.duplicates[i];
                 d.count += 1;
                 d.kept = kept;
             }
-            None => self.duplicates.push(Duplicate {
-                path,
-                count: 2,
-                kept,
-            }),
+            None => {
+                self.index.insert(path.clone(), self.duplicates.len());
+                self.duplicates.push(Duplicate {
+                    path,
+                    count: 2,
+                    kept,
+                });
+            }
         }
     }
 }

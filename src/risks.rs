@@ -4,10 +4,12 @@
 //!
 //! Every text quoted from the token goes through `sanitize::quoted` (escaped, cut short).
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 use crate::decode::Decoded;
-use crate::findings::Finding;
+use crate::findings::{self, Finding};
 use crate::sanitize::{self, quoted};
 use crate::time::{self, Clock, Times};
 
@@ -23,8 +25,8 @@ const MILLIS_TO: f64 = 1e14;
 const REGISTERED_HEADERS: &[&str] = &[
     "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip",
 ];
-/// Duplicate members named in one message; the rest are counted.
-const DUPLICATES_SHOWN: usize = 5;
+/// Names listed in one message; the rest are counted.
+const NAMES_SHOWN: usize = 5;
 
 /// What a run judges the token against.
 #[derive(Debug, Clone, Copy)]
@@ -155,13 +157,8 @@ fn crit(header: &Map<String, Value>, out: &mut Vec<Finding>) {
             )))
         }
     };
-    let quote_all = |names: &[&str]| {
-        names
-            .iter()
-            .map(|n| quoted(n))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let quote_all =
+        |names: &[&str]| findings::some_of(names.iter().map(|n| quoted(n)), NAMES_SHOWN);
     let registered: Vec<&str> = names
         .iter()
         .copied()
@@ -184,7 +181,8 @@ fn crit(header: &Map<String, Value>, out: &mut Vec<Finding>) {
             quote_all(&absent)
         )));
     }
-    if (1..names.len()).any(|i| names[..i].contains(&names[i])) {
+    let mut seen = HashSet::new();
+    if !names.iter().all(|n| seen.insert(*n)) {
         return out.push(invalid("lists a name twice".into()));
     }
     out.push(Finding::warning(
@@ -229,29 +227,20 @@ fn duplicates(decoded: &Decoded, out: &mut Vec<Finding>) {
     if decoded.duplicates.is_empty() {
         return;
     }
-    let mut named: Vec<String> = decoded
-        .duplicates
-        .iter()
-        .take(DUPLICATES_SHOWN)
-        .map(|d| {
-            format!(
-                "{} ({} times; the last, {}, is used)",
-                quoted(&d.path),
-                d.count,
-                sanitize::escape(&d.kept)
-            )
-        })
-        .collect();
-    let more = decoded.duplicates.len().saturating_sub(DUPLICATES_SHOWN);
-    if more > 0 {
-        named.push(format!("and {more} more"));
-    }
+    let named = decoded.duplicates.iter().map(|d| {
+        format!(
+            "{} ({} times; the last, {}, is used)",
+            quoted(&d.path),
+            d.count,
+            sanitize::escape(&d.kept)
+        )
+    });
     out.push(Finding::warning(
         "duplicate-claims",
         format!(
             "duplicate member names: {}; other parsers may take the first value or reject the token, so it can \
              mean different things to different servers",
-            named.join(", ")
+            findings::some_of(named, NAMES_SHOWN)
         ),
     ));
 }
@@ -466,7 +455,12 @@ mod tests {
         );
         let many: String = (0..20).map(|i| format!(r#""k{i}":1,"k{i}":2,"#)).collect();
         let c = codes(r#"{"alg":"RS256"}"#, &format!("{{{many}\"z\":0}}"));
-        assert!(c[0].2.contains("and 15 more"), "{}", c[0].2);
+        assert!(c[0].2.contains(", and 15 more;"), "{}", c[0].2);
+        let names: String = (0..9).map(|i| format!(r#","e{i}":1"#)).collect();
+        let list: Vec<String> = (0..9).map(|i| format!(r#""e{i}""#)).collect();
+        let header = format!(r#"{{"alg":"RS256","crit":[{}]{names}}}"#, list.join(","));
+        let c = codes(&header, "{}");
+        assert!(c[0].2.contains(r#""e4", and 4 more:"#), "{}", c[0].2);
     }
 
     #[test]

@@ -196,14 +196,8 @@ fn token_end(buf: &[u8], at: usize, eof: bool) -> Option<(usize, bool)> {
         if end == buf.len() {
             return (eof).then_some((end, wrapped));
         }
-        let next = match buf[end] {
-            b'\n' => end + 1,
-            b'\r' if buf.get(end + 1) == Some(&b'\n') => end + 2,
-            b'\r' if end + 1 == buf.len() && !eof => return None,
-            _ => return Some((end, wrapped)),
-        };
-        if next == buf.len() && !eof {
-            return None;
+        if !matches!(buf[end], b'\n' | b'\r') {
+            return Some((end, wrapped));
         }
         let line = end - line_start;
         let full_width = match width {
@@ -221,10 +215,24 @@ fn token_end(buf: &[u8], at: usize, eof: bool) -> Option<(usize, bool)> {
         } else {
             wrapped && full_width
         };
+        // Decided before looking further, so a token ending a line is not
+        // held back waiting for the next one (`tail -f`).
+        if !go_on {
+            return Some((end, wrapped));
+        }
+        let next = match (buf[end], buf.get(end + 1)) {
+            (b'\n', _) => end + 1,
+            (b'\r', Some(b'\n')) => end + 2,
+            (b'\r', None) if !eof => return None,
+            _ => return Some((end, wrapped)),
+        };
+        if next == buf.len() {
+            return eof.then_some((end, wrapped));
+        }
         let rest = &buf[next..];
         // A line that starts a token of its own is not a continuation (unless a segment just ended).
         let new_token = rest.starts_with(b"eyJ") && buf[end - 1] != b'.';
-        if !go_on || new_token || !rest.first().is_some_and(|&b| is_token_byte(b)) {
+        if new_token || !rest.first().is_some_and(|&b| is_token_byte(b)) {
             return Some((end, wrapped));
         }
         wrapped = true;
@@ -458,6 +466,14 @@ mod tests {
                 "cut at {cut}"
             );
         }
+    }
+
+    #[test]
+    fn a_token_ending_a_line_is_not_held_back() {
+        let text = format!("Bearer {T}\n");
+        let mut got = Vec::new();
+        Scanner::default().scan(text.as_bytes(), 0, false, |c| got.push(c));
+        assert_eq!(got.len(), 1);
     }
 
     #[test]

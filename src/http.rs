@@ -10,6 +10,7 @@ use std::time::Duration;
 use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::redirect;
 
+use crate::cli::NetArgs;
 use crate::error::Error;
 use crate::secret::Secret;
 
@@ -24,6 +25,22 @@ pub struct HttpOptions {
     pub cacert: Option<PathBuf>,
     pub insecure: bool,
     pub timeout: Duration,
+}
+
+impl HttpOptions {
+    /// Resolve `--cacert`, `--insecure` and `--timeout`.
+    pub fn from_args(net: &NetArgs) -> Result<HttpOptions, Error> {
+        if net.timeout == 0 {
+            return Err(Error::usage(
+                "--timeout 0: give the number of seconds to wait, at least 1",
+            ));
+        }
+        Ok(HttpOptions {
+            cacert: net.cacert.clone(),
+            insecure: net.insecure,
+            timeout: Duration::from_secs(net.timeout),
+        })
+    }
 }
 
 /// A request body.
@@ -69,7 +86,7 @@ impl Http {
                     "refused a redirect from https to plain http ({to})"
                 ))
             } else if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+                attempt.error(format!("gave up after {MAX_REDIRECTS} redirects"))
             } else {
                 attempt.follow()
             }
@@ -147,7 +164,8 @@ impl Http {
     }
 
     fn send(&self, url: &str, req: RequestBuilder) -> Result<Response, Error> {
-        let resp = req.send().map_err(|e| self.failure(url, &e))?;
+        let shown = display_url(url);
+        let resp = req.send().map_err(|e| self.failure(&shown, &e))?;
         let status = resp.status().as_u16();
         let final_url = resp.url().to_string();
         let content_type = resp
@@ -155,16 +173,28 @@ impl Http {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let mut body = Vec::new();
-        resp.take(BODY_LIMIT as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| Error::Network(format!("{url}: reading the answer failed: {e}")))?;
-        if body.len() > BODY_LIMIT {
-            return Err(Error::Network(format!(
-                "{url}: the answer is larger than {} KiB, the limit; not a token response",
+        let too_large = || {
+            Error::Network(format!(
+                "{shown}: the answer is larger than {} KiB, the limit; not a token response",
                 BODY_LIMIT / 1024
-            )));
+            ))
+        };
+        // A declared length over the limit fails before a byte of the body is read.
+        if resp.content_length().is_some_and(|n| n > BODY_LIMIT as u64) {
+            return Err(too_large());
         }
+        let body = read_capped(resp, BODY_LIMIT)
+            .map_err(|e| {
+                if e.is_timeout() {
+                    self.timed_out(&shown)
+                } else {
+                    Error::Network(format!(
+                        "{shown}: reading the answer failed: {}",
+                        chain(&e.0)
+                    ))
+                }
+            })?
+            .ok_or_else(too_large)?;
         Ok(Response {
             url: final_url,
             status,
@@ -174,16 +204,64 @@ impl Http {
     }
 
     fn failure(&self, url: &str, e: &reqwest::Error) -> Error {
-        let why = if e.is_timeout() {
-            format!("no answer within {}s (--timeout)", self.timeout.as_secs())
-        } else if e.is_redirect() {
-            format!("redirect refused: {}", chain(e))
+        if e.is_timeout() {
+            return self.timed_out(url);
+        }
+        let cause = root_cause(e);
+        let why = if e.is_connect() && cause.contains("certificate") {
+            format!("TLS certificate not trusted: {cause} (--cacert FILE trusts a private CA)")
         } else if e.is_connect() {
-            format!("could not connect: {}", chain(e))
+            format!("could not connect: {cause}")
         } else {
-            chain(e)
+            // Redirects: the policy's own words ("refused a redirect from https to plain http").
+            cause
         };
         Error::Network(format!("{url}: {why}"))
+    }
+
+    fn timed_out(&self, url: &str) -> Error {
+        Error::Network(format!(
+            "{url}: no answer within {}s (--timeout)",
+            self.timeout.as_secs()
+        ))
+    }
+}
+
+/// Read at most `limit` bytes; `None` when there is more. Memory stays
+/// bounded by `limit` whatever the other end sends.
+fn read_capped<R: Read>(reader: R, limit: usize) -> Result<Option<Vec<u8>>, ReadError> {
+    let mut body = Vec::new();
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut body)
+        .map_err(ReadError)?;
+    Ok((body.len() <= limit).then_some(body))
+}
+
+/// A failed read of an answer's body.
+#[derive(Debug)]
+struct ReadError(std::io::Error);
+
+impl ReadError {
+    /// reqwest reports a total-timeout expiry while reading as an io error wrapping its own.
+    fn is_timeout(&self) -> bool {
+        self.0.kind() == std::io::ErrorKind::TimedOut
+            || self
+                .0
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<reqwest::Error>())
+                .is_some_and(reqwest::Error::is_timeout)
+    }
+}
+
+/// `url` fit for messages and labels: a password in it (`https://user:pw@host`) is shown as `***`.
+pub fn display_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -201,6 +279,16 @@ fn parse_url(url: &str) -> Result<reqwest::Url, Error> {
     }
 }
 
+/// The innermost cause ("Connection refused (os error 111)", "invalid peer
+/// certificate: UnknownIssuer"): reqwest's and hyper's wrappers only repeat the URL.
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut deepest = e;
+    while let Some(s) = deepest.source() {
+        deepest = s;
+    }
+    deepest.to_string()
+}
+
 /// An error and its causes on one line ("error sending request: ...: invalid peer certificate: UnknownIssuer").
 fn chain(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
@@ -213,4 +301,28 @@ fn chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endless_answer_is_cut_at_the_limit() {
+        // io::repeat never ends: only the cap stops the read.
+        let endless = std::io::repeat(b'x');
+        assert!(read_capped(endless, 1024).expect("reads").is_none());
+        let exact = read_capped(&[b'x'; 1024][..], 1024).expect("reads");
+        assert_eq!(exact.map(|b| b.len()), Some(1024));
+    }
+
+    #[test]
+    fn passwords_in_urls_are_not_shown() {
+        assert_eq!(
+            display_url("https://me:hunter2@host/auth/token"),
+            "https://me:***@host/auth/token"
+        );
+        assert_eq!(display_url("https://host/x?a=1"), "https://host/x?a=1");
+        assert_eq!(display_url("not a url"), "not a url");
+    }
 }

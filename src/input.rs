@@ -57,6 +57,11 @@ pub enum Input {
     },
     Stdin,
     File(PathBuf),
+    /// Text already in memory (a login or refresh answer), named by `label` (its URL).
+    Memory {
+        label: String,
+        text: String,
+    },
 }
 
 impl Input {
@@ -89,6 +94,7 @@ impl Input {
             Input::Text { index, .. } => format!("argument {index}"),
             Input::Stdin => "stdin".to_owned(),
             Input::File(p) => p.display().to_string(),
+            Input::Memory { label, .. } => label.clone(),
         }
     }
 }
@@ -117,13 +123,8 @@ pub fn for_each_token(
     each: &mut dyn FnMut(Found) -> Result<(), Error>,
 ) -> Result<Stats, Error> {
     match input {
-        Input::Text { index, text } => {
-            let label = format!("argument {index}");
-            let mut sink = Sink::new(Label::Fixed(&label), false, each);
-            sink.stats.bytes = text.len() as u64;
-            sink.document(text.as_bytes())?;
-            Ok(sink.stats)
-        }
+        Input::Text { index, text } => in_memory(&format!("argument {index}"), text, each),
+        Input::Memory { label, text } => in_memory(label, text, each),
         Input::Stdin => for_each_token_read(&mut io::stdin().lock(), "stdin", each),
         Input::File(path) => {
             let name = path.display().to_string();
@@ -143,6 +144,18 @@ pub fn for_each_token_read(
 ) -> Result<Stats, Error> {
     let mut sink = Sink::new(Label::Fixed(label), false, each);
     stream(reader, &mut sink).map_err(|e| e.context(&format!("reading {label}")))?;
+    Ok(sink.stats)
+}
+
+/// Tokens in text held whole in memory, labelled `label`.
+fn in_memory(
+    label: &str,
+    text: &str,
+    each: &mut dyn FnMut(Found) -> Result<(), Error>,
+) -> Result<Stats, Error> {
+    let mut sink = Sink::new(Label::Fixed(label), false, each);
+    sink.stats.bytes = text.len() as u64;
+    sink.document(text.as_bytes())?;
     Ok(sink.stats)
 }
 

@@ -14,6 +14,7 @@ pub mod http;
 pub mod input;
 pub mod inspect;
 pub mod jsonparse;
+pub mod login;
 pub mod report;
 pub mod risks;
 pub mod sanitize;
@@ -46,10 +47,28 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             out.flush().map_err(error::write_err)?;
             Ok(ExitCode::Ok)
         }
-        Some(Command::Login(_)) | Some(Command::Refresh(_)) => Err(Error::usage(
-            "login and refresh are not available in this build yet",
-        )),
+        Some(Command::Login(args)) => {
+            let settings = Settings::resolve(&args.inspect, &env)?;
+            let answer = login::login(&args, &env)?;
+            report_answer(&answer, settings)
+        }
+        Some(Command::Refresh(args)) => {
+            let settings = Settings::resolve(&args.inspect, &env)?;
+            let answer = login::refresh(&args, &env)?;
+            report_answer(&answer, settings)
+        }
     }
+}
+
+/// Report a login or refresh answer as `jwtinspect` reports any input;
+/// `--print-token` prints only its access token.
+fn report_answer(answer: &login::Answer, settings: Settings) -> Result<ExitCode, Error> {
+    let input = if settings.output == OutputMode::PrintToken {
+        answer.access_input()
+    } else {
+        answer.input()
+    };
+    report(&[input], settings)
 }
 
 /// `jwtinspect --explain [NAME]`: the claim glossary, or one name's entries.
@@ -83,10 +102,15 @@ fn inspect_command(
     } else {
         Input::from_args(inputs)?
     };
+    report(&inputs, settings)
+}
+
+/// Inspect `inputs` onto standard output.
+fn report(inputs: &[Input], settings: Settings) -> Result<ExitCode, Error> {
     colored::control::set_override(settings.color);
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    inspect_inputs(&inputs, settings, out)
+    inspect_inputs(inputs, settings, out)
 }
 
 /// Inspect every token in `inputs`, writing the report to `out`.

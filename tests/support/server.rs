@@ -54,6 +54,8 @@ pub enum Body {
     Bytes(Vec<u8>),
     /// This many bytes of filler, streamed without holding them in memory.
     Filler(usize),
+    /// Filler sent with no Content-Length: the reader only learns the size by reading.
+    UnsizedFiller(usize),
 }
 
 impl Reply {
@@ -80,6 +82,13 @@ impl Reply {
     pub fn filler(status: u16, content_type: &str, bytes: usize) -> Reply {
         let mut r = Reply::raw(status, content_type, Vec::new());
         r.body = Body::Filler(bytes);
+        r
+    }
+
+    /// Like `filler`, without a Content-Length (the end is the connection closing).
+    pub fn unsized_filler(status: u16, content_type: &str, bytes: usize) -> Reply {
+        let mut r = Reply::raw(status, content_type, Vec::new());
+        r.body = Body::UnsizedFiller(bytes);
         r
     }
 
@@ -224,20 +233,22 @@ fn read_request<S: Read>(stream: &mut S) -> Option<Request> {
 
 fn write_reply<S: Write>(stream: &mut S, reply: &Reply) -> std::io::Result<()> {
     let len = match &reply.body {
-        Body::Bytes(b) => b.len(),
-        Body::Filler(n) => *n,
+        Body::Bytes(b) => Some(b.len()),
+        Body::Filler(n) => Some(*n),
+        Body::UnsizedFiller(_) => None,
     };
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str(&format!(
-        "Content-Length: {len}\r\nConnection: close\r\n\r\n"
-    ));
+    if let Some(len) = len {
+        head.push_str(&format!("Content-Length: {len}\r\n"));
+    }
+    head.push_str("Connection: close\r\n\r\n");
     stream.write_all(head.as_bytes())?;
     match &reply.body {
         Body::Bytes(b) => stream.write_all(b)?,
-        Body::Filler(n) => {
+        Body::Filler(n) | Body::UnsizedFiller(n) => {
             let chunk = vec![b'x'; 64 * 1024];
             let mut left = *n;
             while left > 0 {

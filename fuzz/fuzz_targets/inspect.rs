@@ -49,7 +49,9 @@ fn mint(parts: &[u8]) -> Vec<u8> {
 
 fuzz_target!(|data: &[u8]| {
     let (text, now): (Cow<[u8]>, i64) = match data.split_first() {
-        Some((&mode, rest)) if mode & 1 == 1 => (Cow::Owned(mint(rest)), NOWS[usize::from(mode >> 1) % 3]),
+        Some((&mode, rest)) if mode & 1 == 1 => {
+            (Cow::Owned(mint(rest)), NOWS[usize::from(mode >> 1) % 3])
+        }
         _ => (Cow::Borrowed(data), NOWS[1]),
     };
 
@@ -65,7 +67,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = jwtinspect::inspect_bytes(&text, settings(OutputMode::Json, now), &mut json);
     let json = std::str::from_utf8(&json).expect("JSON Lines are UTF-8");
     for line in json.lines() {
-        assert!(!line.chars().any(is_hostile), "raw control character in JSON: {line:?}");
+        assert!(
+            !line.chars().any(is_hostile),
+            "raw control character in JSON: {line:?}"
+        );
         let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
         assert!(v.is_object());
     }

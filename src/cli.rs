@@ -194,7 +194,7 @@ pub struct InspectArgs {
 
 /// Signature and claim verification.
 #[derive(Debug, Clone, Args)]
-#[group(id = "keysource", multiple = false)]
+#[command(group(clap::ArgGroup::new("keysource").multiple(false)))]
 pub struct VerifyArgs {
     /// Verify with this HMAC secret.
     #[arg(

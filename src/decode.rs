@@ -19,6 +19,11 @@ const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
 
+/// Header parameters RFC 7515 §4.1 and RFC 7516 §4.1 define: never allowed in `crit`.
+pub const REGISTERED_HEADERS: &[&str] = &[
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip",
+];
+
 /// The shape of a compact serialization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {

@@ -16,6 +16,10 @@ pub struct Checks {
     pub leeway: i64,
     pub require_roles: Vec<String>,
     pub require_scopes: Vec<String>,
+    /// `--iss` (or the `--discover` issuer): the iss claim must equal it.
+    pub issuer: Option<String>,
+    /// `--aud`: the aud claim (string or array) must contain it.
+    pub audience: Option<String>,
 }
 
 /// The result of checking a signature, supplied by the verifier.
@@ -160,6 +164,7 @@ fn assess(i: &Inspection, checks: &Checks) -> Vec<Finding> {
     };
     risks::assess(i.token, &i.decoded, &i.times, judge, &mut out);
     signature(i, &mut out);
+    issuer_audience(i, checks, &mut out);
     requirements(i, checks, &mut out);
     controls(i, &mut out);
     out
@@ -279,6 +284,63 @@ fn requirements(i: &Inspection, checks: &Checks, out: &mut Vec<Finding>) {
                 format!(
                     "required scope {scope} is missing (scopes: {})",
                     list_or_none(&s.scopes)
+                ),
+            ));
+        }
+    }
+}
+
+/// `--iss` and `--aud`, judged on the claims exactly as the token has them.
+fn issuer_audience(i: &Inspection, checks: &Checks, out: &mut Vec<Finding>) {
+    let Some(payload) = i.payload() else {
+        if checks.issuer.is_some() {
+            out.push(Finding::error(
+                "iss-mismatch",
+                "the payload does not decode, so iss cannot be checked",
+            ));
+        }
+        if checks.audience.is_some() {
+            out.push(Finding::error(
+                "aud-mismatch",
+                "the payload does not decode, so aud cannot be checked",
+            ));
+        }
+        return;
+    };
+    let shown = |v: &Value| decode::quote(v.to_string().as_bytes());
+    if let Some(want) = &checks.issuer {
+        match payload.get("iss") {
+            Some(Value::String(iss)) if iss == want => {}
+            Some(other) => out.push(Finding::error(
+                "iss-mismatch",
+                format!(
+                    "iss is {}, expected {}",
+                    shown(other),
+                    decode::quote(want.as_bytes())
+                ),
+            )),
+            None => out.push(Finding::error(
+                "iss-mismatch",
+                format!("no iss claim; expected {}", decode::quote(want.as_bytes())),
+            )),
+        }
+    }
+    if let Some(want) = &checks.audience {
+        let found = match payload.get("aud") {
+            Some(Value::String(aud)) => aud == want,
+            Some(Value::Array(items)) => items.iter().any(|a| a.as_str() == Some(want)),
+            _ => false,
+        };
+        if !found {
+            let why = match payload.get("aud") {
+                Some(aud) => format!("aud is {}", shown(aud)),
+                None => "no aud claim".to_owned(),
+            };
+            out.push(Finding::error(
+                "aud-mismatch",
+                format!(
+                    "{why}; expected it to contain {}",
+                    decode::quote(want.as_bytes())
                 ),
             ));
         }

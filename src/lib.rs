@@ -14,6 +14,7 @@ pub mod http;
 pub mod input;
 pub mod inspect;
 pub mod jsonparse;
+pub mod keys;
 pub mod login;
 pub mod report;
 pub mod risks;
@@ -21,6 +22,7 @@ pub mod sanitize;
 pub mod scan;
 pub mod secret;
 pub mod time;
+pub mod verify;
 
 use std::io::{self, Write};
 
@@ -91,7 +93,6 @@ fn inspect_command(
     inputs: &[String],
     env: &Environment,
 ) -> Result<ExitCode, Error> {
-    let settings = Settings::resolve(args, env)?;
     let inputs = if inputs.is_empty() {
         if env.stdin_terminal {
             return Err(Error::usage(
@@ -102,6 +103,8 @@ fn inspect_command(
     } else {
         Input::from_args(inputs)?
     };
+    // After the inputs: a usage error should not wait for a JWKS download.
+    let settings = Settings::resolve(args, env)?;
     report(&inputs, settings)
 }
 
@@ -161,6 +164,7 @@ pub fn inspect_bytes<W: Write>(
 struct Run<W: Write> {
     printer: Printer<W>,
     checks: inspect::Checks,
+    verifier: Option<std::sync::Arc<verify::KeyVerifier>>,
     want_lines: bool,
     code: ExitCode,
     reported: u64,
@@ -171,6 +175,7 @@ impl<W: Write> Run<W> {
         Run {
             want_lines: matches!(settings.output, OutputMode::Human | OutputMode::Json),
             checks: settings.checks.clone(),
+            verifier: settings.verifier.clone(),
             printer: Printer::new(out, settings),
             code: ExitCode::Ok,
             reported: 0,
@@ -189,7 +194,9 @@ impl<W: Write> Run<W> {
             found.token,
             decoded,
             &self.checks,
-            None,
+            self.verifier
+                .as_deref()
+                .map(|v| v as &dyn inspect::Verifier),
         );
         self.code = self.code.merge(self.printer.print(&inspection)?);
         self.reported += 1;

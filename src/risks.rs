@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use crate::decode::Decoded;
+use crate::decode::{Decoded, REGISTERED_HEADERS};
 use crate::findings::{self, Finding};
 use crate::sanitize::{self, quoted};
 use crate::time::{self, Clock, Times};
@@ -21,10 +21,6 @@ pub const LONG_LIFETIME: i64 = 365 * 86_400;
 pub const MILLIS_FROM: f64 = 1e11;
 /// ... and below this one (as milliseconds, the year 5138).
 const MILLIS_TO: f64 = 1e14;
-/// Header parameters that `crit` must not list: the ones RFC 7515 and 7516 define.
-const REGISTERED_HEADERS: &[&str] = &[
-    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip",
-];
 /// Names listed in one message; the rest are counted.
 const NAMES_SHOWN: usize = 5;
 
@@ -185,12 +181,17 @@ fn crit(header: &Map<String, Value>, out: &mut Vec<Finding>) {
     if !names.iter().all(|n| seen.insert(*n)) {
         return out.push(invalid("lists a name twice".into()));
     }
+    // `b64` is understood: its `false` is the b64-false finding's business.
+    let unknown: Vec<&str> = names.into_iter().filter(|n| *n != "b64").collect();
+    if unknown.is_empty() {
+        return;
+    }
     out.push(Finding::warning(
         "crit-unsupported",
         format!(
             "header crit requires the extension(s) {}: a verifier that does not implement them must reject the \
-             token; jwtinspect implements none, so signature verification fails",
-            quote_all(&names)
+             token, and jwtinspect implements none of them, so signature verification fails",
+            quote_all(&unknown)
         ),
     ));
 }
@@ -437,9 +438,16 @@ mod tests {
     fn b64_false_and_hmac() {
         assert_eq!(
             only(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#, "{}"),
-            ["crit-unsupported", "b64-false", "hmac-shared-secret"]
+            ["b64-false", "hmac-shared-secret"]
         );
-        assert!(only(r#"{"alg":"RS256","b64":true}"#, "{}").is_empty());
+        assert!(only(r#"{"alg":"RS256","b64":true,"crit":["b64"]}"#, "{}").is_empty());
+        assert_eq!(
+            only(
+                r#"{"alg":"RS256","b64":true,"crit":["b64","x"],"x":1}"#,
+                "{}"
+            ),
+            ["crit-unsupported"]
+        );
         assert_eq!(codes(r#"{"alg":"HS512"}"#, "{}")[0].1, Severity::Info);
     }
 

@@ -21,8 +21,11 @@ fn settings(output: OutputMode) -> Settings {
             leeway: 0,
             require_roles: Vec::new(),
             require_scopes: Vec::new(),
+            issuer: None,
+            audience: None,
         },
         stdout_terminal: false,
+        verifier: None,
     }
 }
 

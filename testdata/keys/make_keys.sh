@@ -18,3 +18,9 @@ openssl genpkey -algorithm ED25519 -out ed25519-private.pem
 openssl pkey -in ed25519-private.pem -pubout -out ed25519-public.pem
 # A self-signed certificate holding the RSA public key (for --key CERT.pem).
 openssl req -new -x509 -key rsa-private.pem -out rsa-cert.pem -days 36500 -subj "/CN=jwtinspect test signer"
+# The RSA public key in PKCS#1 form (-----BEGIN RSA PUBLIC KEY-----).
+openssl rsa -pubin -in rsa-public.pem -RSAPublicKey_out -out rsa-public-pkcs1.pem
+# A self-signed certificate holding the EC P-256 public key.
+openssl req -new -x509 -key ec-256-private.pem -out ec-256-cert.pem -days 36500 -subj "/CN=jwtinspect test EC signer"
+# A 1024-bit RSA public key (too small to be accepted; its private half is not kept).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 | openssl pkey -pubout -out rsa1024-public.pem

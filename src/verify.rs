@@ -1,0 +1,611 @@
+//! Signature verification with the user's keys: the jsonwebtoken crate for
+//! the algorithms it has, its backend (aws-lc-rs) directly for ES512.
+//!
+//! The tool's tolerant decoder has already read the header; jsonwebtoken only
+//! ever sees the signing input, the signature and a key whose kind fits the
+//! algorithm, so unknown header members or algorithms cannot confuse it and
+//! the answer never depends on `exp` (time is judged separately).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::crypto;
+use serde_json::{Map, Value};
+
+use crate::decode::{self, quote, Decoded, Form, REGISTERED_HEADERS};
+use crate::findings::Finding;
+use crate::inspect::{Verification, Verifier};
+use crate::keys::{self, Curve, Key, KeySet, Material};
+
+/// The algorithms that can verify (RFC 7518 §3.1, RFC 8037 §3.1, RFC 9864 §2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alg {
+    HS256,
+    HS384,
+    HS512,
+    RS256,
+    RS384,
+    RS512,
+    PS256,
+    PS384,
+    PS512,
+    ES256,
+    ES384,
+    ES512,
+    EdDSA,
+    /// The fully-specified name of EdDSA with Ed25519 (RFC 9864).
+    Ed25519,
+}
+
+/// What kind of key an algorithm needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Hmac,
+    Rsa,
+    Ec(Curve),
+    Ed25519,
+}
+
+impl Alg {
+    pub const ALL: [Alg; 14] = [
+        Alg::HS256,
+        Alg::HS384,
+        Alg::HS512,
+        Alg::RS256,
+        Alg::RS384,
+        Alg::RS512,
+        Alg::PS256,
+        Alg::PS384,
+        Alg::PS512,
+        Alg::ES256,
+        Alg::ES384,
+        Alg::ES512,
+        Alg::EdDSA,
+        Alg::Ed25519,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Alg::HS256 => "HS256",
+            Alg::HS384 => "HS384",
+            Alg::HS512 => "HS512",
+            Alg::RS256 => "RS256",
+            Alg::RS384 => "RS384",
+            Alg::RS512 => "RS512",
+            Alg::PS256 => "PS256",
+            Alg::PS384 => "PS384",
+            Alg::PS512 => "PS512",
+            Alg::ES256 => "ES256",
+            Alg::ES384 => "ES384",
+            Alg::ES512 => "ES512",
+            Alg::EdDSA => "EdDSA",
+            Alg::Ed25519 => "Ed25519",
+        }
+    }
+
+    /// The exact, case-sensitive JWA name (RFC 7515 §4.1.1: alg is case-sensitive).
+    pub fn parse(name: &str) -> Option<Alg> {
+        Alg::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// "HS256, HS384, ...", for messages.
+    pub fn names() -> String {
+        let names: Vec<_> = Alg::ALL.iter().map(|a| a.name()).collect();
+        names.join(", ")
+    }
+
+    fn needs(self) -> Needs {
+        match self {
+            Alg::HS256 | Alg::HS384 | Alg::HS512 => Needs::Hmac,
+            Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
+                Needs::Rsa
+            }
+            Alg::ES256 => Needs::Ec(Curve::P256),
+            Alg::ES384 => Needs::Ec(Curve::P384),
+            Alg::ES512 => Needs::Ec(Curve::P521),
+            Alg::EdDSA | Alg::Ed25519 => Needs::Ed25519,
+        }
+    }
+
+    /// jsonwebtoken's name for it; None where jsonwebtoken lacks it (ES512).
+    fn jsonwebtoken(self) -> Option<jsonwebtoken::Algorithm> {
+        use jsonwebtoken::Algorithm as J;
+        Some(match self {
+            Alg::HS256 => J::HS256,
+            Alg::HS384 => J::HS384,
+            Alg::HS512 => J::HS512,
+            Alg::RS256 => J::RS256,
+            Alg::RS384 => J::RS384,
+            Alg::RS512 => J::RS512,
+            Alg::PS256 => J::PS256,
+            Alg::PS384 => J::PS384,
+            Alg::PS512 => J::PS512,
+            Alg::ES256 => J::ES256,
+            Alg::ES384 => J::ES384,
+            Alg::ES512 => return None,
+            Alg::EdDSA | Alg::Ed25519 => J::EdDSA,
+        })
+    }
+}
+
+impl Needs {
+    fn describe(self) -> String {
+        match self {
+            Needs::Hmac => "an HMAC secret".to_owned(),
+            Needs::Rsa => "an RSA public key".to_owned(),
+            Needs::Ec(c) => format!("an EC {} public key", c.name()),
+            Needs::Ed25519 => "an Ed25519 public key".to_owned(),
+        }
+    }
+}
+
+/// The smallest RSA modulus accepted (RFC 7518 §3.3, §3.5).
+const MIN_RSA_BITS: usize = 2048;
+
+/// How many kids or keys a message lists before "…".
+const LIST_LIMIT: usize = 8;
+
+/// Verifies tokens with one resolved key set.
+#[derive(Debug, Clone)]
+pub struct KeyVerifier {
+    keys: KeySet,
+    /// `--alg`: when not empty, the only algorithms accepted.
+    algs: Vec<Alg>,
+}
+
+impl KeyVerifier {
+    pub fn new(keys: KeySet, algs: Vec<Alg>) -> KeyVerifier {
+        KeyVerifier { keys, algs }
+    }
+
+    /// The verdict on one token: the label of the key that verified it, or why not.
+    fn check(&self, token: &str, decoded: &Decoded) -> Result<String, Failure> {
+        if let Some(why) = &self.keys.refused {
+            return Err(Failure::new("the key source was refused", why.clone()));
+        }
+        match decoded.form {
+            Form::Jws => {}
+            Form::Jwe => {
+                return Err(Failure::new(
+                    "a JWE is encrypted, not signed",
+                    "a 5-part JWE is encrypted, not signed: there is no signature to verify",
+                ))
+            }
+            Form::Other(n) => {
+                return Err(Failure::new(
+                    "not a 3-part JWS",
+                    format!("{n} segments: only a 3-part JWS has a signature to verify"),
+                ))
+            }
+        }
+        let Ok(header) = &decoded.header else {
+            return Err(Failure::new(
+                "the header does not decode",
+                "the header does not decode, so the algorithm is unknown: nothing can be verified",
+            ));
+        };
+        let alg = self.algorithm(header)?;
+        extensions(header)?;
+        let (signing_input, signature) = split_signature(token)?;
+        let candidates = self.candidates(header, alg)?;
+        signature_shape(alg, &signature)?;
+        let mut tried = Vec::new();
+        for key in candidates {
+            if verify_with(alg, key, signing_input, &signature) {
+                return Ok(key.label.clone());
+            }
+            tried.push(key);
+        }
+        Err(match tried.as_slice() {
+            [one] => Failure::new(
+                format!("signature does not match {}", one.label),
+                format!(
+                    "the {} signature does not match {} ({}): the token was altered or signed with another key",
+                    alg.name(),
+                    one.label,
+                    one.material.describe()
+                ),
+            ),
+            many => Failure::new(
+                format!("signature matches none of {} keys", many.len()),
+                format!(
+                    "the {} signature matches none of the {} keys in {} that fit it ({}): the token was altered or signed with another key",
+                    alg.name(),
+                    many.len(),
+                    self.keys.origin,
+                    listed(many.iter().map(|k| k.label.clone()))
+                ),
+            ),
+        })
+    }
+
+    /// The token's `alg`, if it is one that verifies and `--alg` accepts it.
+    fn algorithm(&self, header: &Map<String, Value>) -> Result<Alg, Failure> {
+        let name = match header.get("alg") {
+            Some(Value::String(s)) => s,
+            Some(_) => {
+                return Err(Failure::new(
+                    "alg is not a string",
+                    "the header's alg is not a string: nothing can be verified",
+                ))
+            }
+            None => {
+                return Err(Failure::new(
+                    "no alg",
+                    "the header has no alg: nothing can be verified",
+                ))
+            }
+        };
+        if name.eq_ignore_ascii_case("none") {
+            return Err(Failure::new(
+                "alg none is unsigned",
+                format!(
+                    "alg {} means the token is unsigned: it never verifies, whatever the key",
+                    quote(name.as_bytes())
+                ),
+            ));
+        }
+        let Some(alg) = Alg::parse(name) else {
+            return Err(Failure::new(
+                "unsupported alg",
+                format!(
+                    "alg {} is not one jwtinspect verifies ({})",
+                    quote(name.as_bytes()),
+                    Alg::names()
+                ),
+            ));
+        };
+        if !self.algs.is_empty() && !self.algs.contains(&alg) {
+            let allowed: Vec<_> = self.algs.iter().map(|a| a.name()).collect();
+            return Err(Failure::new(
+                "alg not accepted",
+                format!(
+                    "alg {} is not accepted (--alg {})",
+                    alg.name(),
+                    allowed.join(", --alg ")
+                ),
+            ));
+        }
+        Ok(alg)
+    }
+
+    /// The user's keys that may verify this token: matching kid, fitting alg.
+    fn candidates(&self, header: &Map<String, Value>, alg: Alg) -> Result<Vec<&Key>, Failure> {
+        let set = &self.keys;
+        if set.keys.is_empty() {
+            let why: Vec<String> = set.skipped.iter().map(keys::skipped_text).collect();
+            return Err(Failure::new(
+                "no usable key",
+                if why.is_empty() {
+                    format!("{} holds no key", set.origin)
+                } else {
+                    format!("{} holds no usable key: {}", set.origin, why.join("; "))
+                },
+            ));
+        }
+        let kid = match header.get("kid") {
+            Some(Value::String(k)) => Some(k.as_str()),
+            _ => None,
+        };
+        let by_kid: Vec<&Key> = set
+            .keys
+            .iter()
+            .filter(|k| match (kid, k.kid.as_deref()) {
+                (Some(want), Some(have)) => want == have,
+                _ => true,
+            })
+            .collect();
+        if by_kid.is_empty() {
+            // Only a kid can rule out every key of a non-empty set.
+            let want = quote(kid.unwrap_or_default().as_bytes());
+            if let Some(s) = set.skipped.iter().find(|s| s.kid.as_deref() == kid) {
+                return Err(Failure::new(
+                    "the key with this kid is unusable",
+                    format!(
+                        "the key with kid {want} in {} cannot be used: {}",
+                        set.origin, s.why
+                    ),
+                ));
+            }
+            let kids = set.kids();
+            return Err(Failure::new(
+                "no key with this kid",
+                if kids.is_empty() {
+                    format!("no key with kid {want} in {}", set.origin)
+                } else {
+                    format!(
+                        "no key with kid {want} in {} (kids: {})",
+                        set.origin,
+                        listed(kids.iter().map(|k| quote(k.as_bytes())))
+                    )
+                },
+            ));
+        }
+        let mut misfits: Vec<(&Key, String)> = Vec::new();
+        let mut fitting: Vec<&Key> = Vec::new();
+        for key in by_kid {
+            match fits(key, alg) {
+                Ok(()) => fitting.push(key),
+                Err(why) => misfits.push((key, why)),
+            }
+        }
+        if !fitting.is_empty() {
+            return Ok(fitting);
+        }
+        let confusion = alg.needs() == Needs::Hmac
+            && misfits
+                .iter()
+                .any(|(k, _)| !matches!(k.material, Material::Hmac(_)));
+        let attack = if confusion {
+            ": a public key is never used as an HMAC secret (that is the RS256→HS256 key-confusion attack)"
+        } else {
+            ""
+        };
+        Err(match misfits.as_slice() {
+            [(key, why)] => Failure::new(
+                "the key does not fit the alg",
+                format!("{}: {why}{attack}", key.label),
+            ),
+            many => Failure::new(
+                "no key fits the alg",
+                format!(
+                    "no key in {} fits alg {} ({}){attack}",
+                    set.origin,
+                    alg.name(),
+                    listed(many.iter().map(|(k, why)| format!("{}: {why}", k.label)))
+                ),
+            ),
+        })
+    }
+}
+
+/// Does this key suit this algorithm? Says why not.
+fn fits(key: &Key, alg: Alg) -> Result<(), String> {
+    if let Some(usage) = &key.usage {
+        if usage != "sig" {
+            return Err(format!(
+                "the key is for {} (use), not for signatures",
+                quote(usage.as_bytes())
+            ));
+        }
+    }
+    if let Some(key_alg) = &key.alg {
+        if key_alg != alg.name() {
+            return Err(format!(
+                "the key is for alg {}, the token says {}",
+                quote(key_alg.as_bytes()),
+                alg.name()
+            ));
+        }
+    }
+    if let Material::Rsa { bits, .. } = key.material {
+        if bits < MIN_RSA_BITS {
+            return Err(format!(
+                "an RSA key of {bits} bits is too small to trust (RFC 7518 §3.3 requires {MIN_RSA_BITS} or more)"
+            ));
+        }
+    }
+    let ok = match (&key.material, alg.needs()) {
+        (Material::Hmac(_), Needs::Hmac) => true,
+        (Material::Rsa { .. }, Needs::Rsa) => true,
+        (Material::Ec { curve, .. }, Needs::Ec(c)) => *curve == c,
+        (Material::Ed25519(_), Needs::Ed25519) => true,
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "alg {} needs {}, and this is {}",
+            alg.name(),
+            alg.needs().describe(),
+            key.material.describe()
+        ))
+    }
+}
+
+/// `b64` (RFC 7797) and `crit` (RFC 7515 §4.1.11): jwtinspect implements no
+/// header extension, so a token that makes one critical does not verify.
+fn extensions(header: &Map<String, Value>) -> Result<(), Failure> {
+    match header.get("b64") {
+        None | Some(Value::Bool(true)) => {}
+        Some(Value::Bool(false)) => {
+            return Err(Failure::new(
+                "b64: false has no place in a JWT",
+                "b64: false (RFC 7797 unencoded payload) has no place in a JWT (RFC 7797 §7): the signature is not checked",
+            ))
+        }
+        Some(_) => {
+            return Err(Failure::new(
+                "b64 is not a boolean",
+                "the header's b64 (RFC 7797) is not a boolean: the signature is not checked",
+            ))
+        }
+    }
+    let Some(crit) = header.get("crit") else {
+        return Ok(());
+    };
+    let names: Option<Vec<&str>> = match crit {
+        Value::Array(items) if !items.is_empty() => items.iter().map(Value::as_str).collect(),
+        _ => None,
+    };
+    let Some(names) = names else {
+        return Err(Failure::new(
+            "crit is malformed",
+            "crit must be a non-empty array of header parameter names (RFC 7515 §4.1.11): the token is invalid",
+        ));
+    };
+    if let Some(missing) = names.iter().find(|n| !header.contains_key(**n)) {
+        return Err(Failure::new(
+            "crit names a missing parameter",
+            format!(
+                "crit names {}, which is not in the header (RFC 7515 §4.1.11): the token is invalid",
+                quote(missing.as_bytes())
+            ),
+        ));
+    }
+    // `b64` is understood: only `b64: true` (the JWS default) gets this far.
+    let names: Vec<&str> = names.into_iter().filter(|n| *n != "b64").collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let shown = || listed(names.iter().map(|n| quote(n.as_bytes())));
+    if names.iter().any(|n| REGISTERED_HEADERS.contains(n)) {
+        return Err(Failure::new(
+            "crit lists a standard parameter",
+            format!(
+                "crit ({}) lists a standard header parameter, which RFC 7515 §4.1.11 forbids: the token is invalid",
+                shown()
+            ),
+        ));
+    }
+    Err(Failure::new(
+        "crit names an extension jwtinspect does not implement",
+        format!(
+            "crit names {}, which jwtinspect does not implement: RFC 7515 §4.1.11 requires such a token to be rejected",
+            shown()
+        ),
+    ))
+}
+
+/// The signing input (`header.payload`, as found) and the decoded signature.
+fn split_signature(token: &str) -> Result<(&[u8], Vec<u8>), Failure> {
+    let Some((input, sig)) = token.rsplit_once('.') else {
+        return Err(Failure::new("no signature", "the token has no signature"));
+    };
+    if sig.is_empty() {
+        return Err(Failure::new(
+            "empty signature",
+            "the signature segment is empty: the token is unsigned",
+        ));
+    }
+    match decode::b64_segment(sig) {
+        Ok((bytes, _)) => Ok((input.as_bytes(), bytes)),
+        Err(e) => Err(Failure::new(
+            "the signature is not base64url",
+            format!("the signature is not base64url ({})", e.message),
+        )),
+    }
+}
+
+/// Reject signatures whose shape cannot be right, with a message that says why.
+fn signature_shape(alg: Alg, signature: &[u8]) -> Result<(), Failure> {
+    let expected = match alg.needs() {
+        Needs::Ec(curve) => 2 * curve.coordinate_len(),
+        Needs::Ed25519 => 64,
+        Needs::Hmac | Needs::Rsa => return Ok(()),
+    };
+    if signature.len() != expected {
+        let der = if matches!(alg.needs(), Needs::Ec(_)) && signature.first() == Some(&0x30) {
+            " (it looks DER-encoded; JWS wants R || S, RFC 7518 §3.4)"
+        } else {
+            ""
+        };
+        return Err(Failure::new(
+            "the signature has the wrong length",
+            format!(
+                "an {} signature is {expected} bytes, this one is {}{der}",
+                alg.name(),
+                signature.len()
+            ),
+        ));
+    }
+    if matches!(alg.needs(), Needs::Ec(_)) {
+        let (r, s) = signature.split_at(expected / 2);
+        if r.iter().all(|&b| b == 0) || s.iter().all(|&b| b == 0) {
+            return Err(Failure::new(
+                "ECDSA r or s is zero",
+                format!(
+                    "the {} signature has r = 0 or s = 0, which is never valid (the CVE-2022-21449 \"psychic signature\" forgery)",
+                    alg.name()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One key, one signature: jsonwebtoken where it can, aws-lc-rs for ES512.
+fn verify_with(alg: Alg, key: &Key, input: &[u8], signature: &[u8]) -> bool {
+    let decoding = match &key.material {
+        Material::Hmac(k) | Material::Rsa { key: k, .. } | Material::Ed25519(k) => k,
+        Material::Ec { key: k, .. } => k,
+    };
+    match (alg.jsonwebtoken(), &key.material) {
+        (Some(j), _) => {
+            let sig = URL_SAFE_NO_PAD.encode(signature);
+            crypto::verify(&sig, input, decoding, j).unwrap_or(false)
+        }
+        (None, Material::Ec { curve, key }) => {
+            use aws_lc_rs::signature::VerificationAlgorithm;
+            curve
+                .verification()
+                .verify_sig(key.as_bytes(), input, signature)
+                .is_ok()
+        }
+        (None, _) => false,
+    }
+}
+
+/// "a, b, c" or "a, b, … (12 in all)".
+fn listed(items: impl Iterator<Item = String>) -> String {
+    let all: Vec<String> = items.collect();
+    if all.len() <= LIST_LIMIT {
+        all.join(", ")
+    } else {
+        format!("{}, … ({} in all)", all[..LIST_LIMIT].join(", "), all.len())
+    }
+}
+
+/// Why a token did not verify: a few words for the signature line, a
+/// sentence for the finding.
+#[derive(Debug)]
+struct Failure {
+    short: String,
+    long: String,
+}
+
+impl Failure {
+    fn new(short: impl Into<String>, long: impl Into<String>) -> Failure {
+        Failure {
+            short: short.into(),
+            long: long.into(),
+        }
+    }
+}
+
+impl Verifier for KeyVerifier {
+    fn verify(&self, token: &str, decoded: &Decoded) -> Verification {
+        match self.check(token, decoded) {
+            Ok(label) => Verification {
+                verified: true,
+                detail: label,
+                findings: Vec::new(),
+            },
+            Err(f) => Verification {
+                verified: false,
+                detail: f.short,
+                findings: vec![Finding::error("signature-invalid", f.long)],
+            },
+        }
+    }
+}
+
+/// Parse `--alg` values: exact JWA names; `none` is refused outright.
+pub fn parse_algs(names: &[String]) -> Result<Vec<Alg>, String> {
+    names
+        .iter()
+        .map(|n| {
+            if n.eq_ignore_ascii_case("none") {
+                Err("--alg none: alg none never verifies; it cannot be accepted".to_owned())
+            } else {
+                Alg::parse(n).ok_or_else(|| {
+                    format!(
+                        "--alg {}: not an algorithm jwtinspect verifies ({})",
+                        quote(n.as_bytes()),
+                        Alg::names()
+                    )
+                })
+            }
+        })
+        .collect()
+}

@@ -37,7 +37,8 @@ fn verifiers() -> &'static [Option<Arc<KeyVerifier>>; 3] {
         let jwk: serde_json::Value =
             serde_json::from_str(include_str!("../../testdata/rfc/rfc7515-a3-es256.pub.json"))
                 .expect("JWK JSON");
-        let ec = jwtinspect::keys::jwks(&jwk, "the JWK").expect("a JWK");
+        let set = serde_json::Value::Array(vec![jwk]);
+        let ec = jwtinspect::keys::jwks(&set, "the JWK").expect("a JWK set");
         [
             None,
             Some(Arc::new(KeyVerifier::new(secret, Vec::new()))),

@@ -5,6 +5,8 @@
 //! `https://example.com/roles`), so lookups go by explicit path segments,
 //! never by splitting a name.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 /// Username claims, most specific first. Providers:
@@ -145,14 +147,44 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-fn push_unique(list: &mut Vec<String>, item: &str) {
-    if !item.is_empty() && !list.iter().any(|x| x == item) {
-        list.push(item.to_owned());
+/// A list that keeps the first of equal items, in order. A short list is
+/// searched; a long one (a hostile token's million roles) gets a set, so
+/// building it stays linear.
+#[derive(Default)]
+struct Unique {
+    items: Vec<String>,
+    seen: HashSet<String>,
+}
+
+/// Lists up to this long are searched rather than hashed.
+const SEARCHED: usize = 16;
+
+impl Unique {
+    fn push(&mut self, item: &str) {
+        if item.is_empty() {
+            return;
+        }
+        if self.items.len() < SEARCHED {
+            if !self.items.iter().any(|x| x == item) {
+                self.items.push(item.to_owned());
+            }
+            return;
+        }
+        if self.seen.is_empty() {
+            self.seen.extend(self.items.iter().cloned());
+        }
+        if self.seen.insert(item.to_owned()) {
+            self.items.push(item.to_owned());
+        }
     }
 }
 
+fn push_unique(list: &mut Unique, item: &str) {
+    list.push(item);
+}
+
 /// Strings of a list claim (a single string is one item).
-fn push_list(list: &mut Vec<String>, v: &Value) {
+fn push_list(list: &mut Unique, v: &Value) {
     match v {
         Value::String(s) => push_unique(list, s),
         Value::Array(items) => items
@@ -164,7 +196,7 @@ fn push_list(list: &mut Vec<String>, v: &Value) {
 }
 
 /// Strings of a scope claim: a space-separated string or an array.
-fn push_scopes(list: &mut Vec<String>, v: &Value) {
+fn push_scopes(list: &mut Unique, v: &Value) {
     match v {
         Value::String(s) => s.split_whitespace().for_each(|s| push_unique(list, s)),
         other => push_list(list, other),
@@ -172,8 +204,8 @@ fn push_scopes(list: &mut Vec<String>, v: &Value) {
 }
 
 fn roles(claims: Claims) -> (Vec<String>, Vec<String>) {
-    let mut roles = Vec::new();
-    let mut bare = Vec::new();
+    let mut roles = Unique::default();
+    let mut bare = Unique::default();
     for source in ROLE_SOURCES {
         match source {
             RoleSource::Path(path) => {
@@ -205,7 +237,7 @@ fn roles(claims: Claims) -> (Vec<String>, Vec<String>) {
             }
         }
     }
-    (roles, bare)
+    (roles.items, bare.items)
 }
 
 fn token_type(header: Option<&Map<String, Value>>, claims: Claims) -> Option<String> {
@@ -254,13 +286,13 @@ pub fn summarise(header: Option<&Map<String, Value>>, claims: &Map<String, Value
         None => (None, None),
     };
     let (roles, client_role_names) = roles(claims);
-    let mut scopes = Vec::new();
+    let mut scopes = Unique::default();
     for name in SCOPE_CLAIMS {
         if let Some(v) = claims.get(name) {
             push_scopes(&mut scopes, v);
         }
     }
-    let mut audience = Vec::new();
+    let mut audience = Unique::default();
     if let Some(aud) = claims.get("aud") {
         push_list(&mut audience, aud);
     }
@@ -270,11 +302,11 @@ pub fn summarise(header: Option<&Map<String, Value>>, claims: &Map<String, Value
         username_claim,
         roles,
         client_role_names,
-        scopes,
+        scopes: scopes.items,
         token_type: token_type(header, claims),
         issuer: text("iss"),
         client: first_text(claims, CLIENT_CLAIMS).map(|(c, _)| c),
-        audience,
+        audience: audience.items,
         subject: text("sub"),
         id: text("jti"),
     }
@@ -362,6 +394,17 @@ mod tests {
             Some(&json!(["r1"]))
         );
         assert_eq!(claim_at(&c, "a.zz"), None);
+    }
+
+    #[test]
+    fn long_lists_keep_order_and_drop_repeats() {
+        let mut roles: Vec<String> = (0..1000).map(|i| format!("r{}", i % 700)).collect();
+        roles.insert(0, String::new());
+        let s = summarise(None, &obj(json!({ "roles": roles, "scope": "a b a c b" })));
+        assert_eq!(s.roles.len(), 700);
+        assert_eq!(s.roles[..3], ["r0", "r1", "r2"]);
+        assert_eq!(s.roles[699], "r699");
+        assert_eq!(s.scopes, ["a", "b", "c"]);
     }
 
     #[test]

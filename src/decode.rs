@@ -10,6 +10,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::{DecodeSliceError, Engine};
 use serde_json::{Map, Value};
 
+use crate::jsonparse::{self, Duplicate, ParseError};
 use crate::sanitize;
 
 const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
@@ -18,8 +19,10 @@ const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
 
-/// How many characters of an undecodable segment a message quotes.
-const QUOTE_LIMIT: usize = 80;
+/// Header parameters RFC 7515 §4.1 and RFC 7516 §4.1 define: never allowed in `crit`.
+pub const REGISTERED_HEADERS: &[&str] = &[
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip",
+];
 
 /// The shape of a compact serialization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +62,8 @@ pub struct Decoded {
     pub signature_len: Option<usize>,
     /// The token uses `=` padding or the standard (`+` `/`) alphabet: tolerated, not canonical.
     pub non_canonical: bool,
+    /// Member names that occur twice in one object (header paths start with `header.`).
+    pub duplicates: Vec<Duplicate>,
 }
 
 impl Decoded {
@@ -106,8 +111,8 @@ thread_local! {
     static HEADERS: std::cell::RefCell<Vec<CachedHeader>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// A header segment and its decoding (the part, and whether it was non-canonical).
-type CachedHeader = (String, Part, bool);
+/// A header segment and what decoding it noticed.
+type CachedHeader = (String, Part, Notes);
 /// Header segments remembered: a dump from a few issuers repeats a few headers.
 const HEADERS_KEPT: usize = 4;
 /// Longer header segments are not remembered.
@@ -116,26 +121,28 @@ const HEADER_KEPT_LEN: usize = 1024;
 /// `decode_part` for a header segment, through a small cache: tokens from one
 /// issuer share their header, and a copy of the decoded map costs less than
 /// base64 and JSON again.
-fn decode_header(seg: &str, non_canonical: &mut bool) -> Part {
+fn decode_header(seg: &str, notes: &mut Notes) -> Part {
     let hit = HEADERS.with(|cache| {
         let cache = cache.try_borrow().ok()?;
-        let (_, part, nc) = cache.iter().find(|(s, ..)| s == seg)?;
-        Some((part.clone(), *nc))
+        let (_, part, seen) = cache.iter().find(|(s, ..)| s == seg)?;
+        Some((part.clone(), seen.non_canonical, seen.duplicates.clone()))
     });
-    if let Some((part, nc)) = hit {
-        *non_canonical |= nc;
+    if let Some((part, non_canonical, duplicates)) = hit {
+        notes.non_canonical |= non_canonical;
+        notes.duplicates.extend(duplicates);
         return part;
     }
-    let mut nc = false;
-    let part = decode_part(seg, &mut nc);
-    *non_canonical |= nc;
+    let mut seen = Notes::default();
+    let part = decode_part(seg, "header", &mut seen);
+    notes.non_canonical |= seen.non_canonical;
+    notes.duplicates.extend(seen.duplicates.iter().cloned());
     if seg.len() <= HEADER_KEPT_LEN {
         HEADERS.with(|cache| {
             if let Ok(mut cache) = cache.try_borrow_mut() {
                 if cache.len() == HEADERS_KEPT {
                     drop(cache.remove(0));
                 }
-                cache.push((seg.to_owned(), part.clone(), nc));
+                cache.push((seg.to_owned(), part.clone(), seen));
             }
         });
     }
@@ -166,15 +173,24 @@ fn with_b64_segment<R>(seg: &str, f: impl FnOnce(&[u8], bool) -> R) -> Result<R,
     })
 }
 
-/// Parse decoded bytes as a JSON object.
-fn json_object(bytes: &[u8]) -> Part {
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(PartError::new(format!(
-            "a JSON {}, not an object",
-            json_kind(&other)
+/// Parse decoded bytes as a JSON object, noting duplicate members under `root`.
+fn json_object(bytes: &[u8], root: &str, duplicates: &mut Vec<Duplicate>) -> Part {
+    match jsonparse::parse(bytes, root) {
+        Ok(parsed) => match parsed.value {
+            Value::Object(map) => {
+                duplicates.extend(parsed.duplicates);
+                Ok(map)
+            }
+            other => Err(PartError::new(format!(
+                "a JSON {}, not an object",
+                json_kind(&other)
+            ))),
+        },
+        Err(ParseError::TooDeep) => Err(PartError::new(format!(
+            "JSON nested deeper than {} levels, the nesting limit for a header or claims set",
+            jsonparse::MAX_DEPTH
         ))),
-        Err(e) => match std::str::from_utf8(bytes) {
+        Err(ParseError::Json(e)) => match std::str::from_utf8(bytes) {
             Ok(_) => Err(PartError::new(format!("not JSON ({e}): {}", quote(bytes)))),
             Err(_) => Err(PartError::new(format!(
                 "decodes to {} bytes of binary data, not JSON text",
@@ -197,18 +213,22 @@ fn json_kind(v: &Value) -> &'static str {
 
 /// The start of some bytes as escaped text in quotes, for messages.
 pub fn quote(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut cut: String = text.chars().take(QUOTE_LIMIT).collect();
-    if text.chars().nth(QUOTE_LIMIT).is_some() {
-        cut.push('…');
-    }
-    format!("\"{}\"", sanitize::escape(&cut).replace('"', "\\\""))
+    // Enough bytes for QUOTE_LIMIT characters of any width, and one more.
+    let head = &bytes[..bytes.len().min(4 * sanitize::QUOTE_LIMIT + 4)];
+    sanitize::quoted(&String::from_utf8_lossy(head))
 }
 
-fn decode_part(seg: &str, non_canonical: &mut bool) -> Part {
+/// What decoding the segments has noticed so far.
+#[derive(Default)]
+struct Notes {
+    non_canonical: bool,
+    duplicates: Vec<Duplicate>,
+}
+
+fn decode_part(seg: &str, root: &str, notes: &mut Notes) -> Part {
     let part = with_b64_segment(seg, |bytes, nc| {
-        *non_canonical |= nc;
-        json_object(bytes)
+        notes.non_canonical |= nc;
+        json_object(bytes, root, &mut notes.duplicates)
     })
     .and_then(|part| part);
     part.map_err(|mut e| {
@@ -228,14 +248,20 @@ fn decode_part(seg: &str, non_canonical: &mut bool) -> Part {
 
 /// Decode a compact token. Never fails: problems are recorded per segment.
 pub fn decode(token: &str) -> Decoded {
-    let segments: Vec<&str> = token.split('.').collect();
-    let form = match segments.len() {
+    // Only the first three segments are read: a token of a million dots is no million slices.
+    let count = memchr::memchr_iter(b'.', token.as_bytes()).count() + 1;
+    let mut split = token.split('.');
+    let mut segments = [""; 3];
+    for (slot, seg) in segments.iter_mut().zip(&mut split) {
+        *slot = seg;
+    }
+    let form = match count {
         3 => Form::Jws,
         5 => Form::Jwe,
         n => Form::Other(n),
     };
-    let mut non_canonical = false;
-    let header = decode_header(segments[0], &mut non_canonical);
+    let mut notes = Notes::default();
+    let header = decode_header(segments[0], &mut notes);
     let (payload, signature_len) = match form {
         Form::Jwe => (
             Err(PartError::new(
@@ -244,24 +270,23 @@ pub fn decode(token: &str) -> Decoded {
             None,
         ),
         Form::Jws => {
-            let payload = decode_part(segments[1], &mut non_canonical);
+            let payload = decode_part(segments[1], "", &mut notes);
             let sig = match segments[2] {
                 "" => Some(0),
                 s => with_b64_segment(s, |b, _| b.len()).ok(),
             };
             (payload, sig)
         }
-        Form::Other(_) => match segments.get(1) {
-            Some(seg) => (decode_part(seg, &mut non_canonical), None),
-            None => (Err(PartError::new("missing")), None),
-        },
+        Form::Other(1) => (Err(PartError::new("missing")), None),
+        Form::Other(_) => (decode_part(segments[1], "", &mut notes), None),
     };
     Decoded {
         form,
         header,
         payload,
         signature_len,
-        non_canonical,
+        non_canonical: notes.non_canonical,
+        duplicates: notes.duplicates,
     }
 }
 
@@ -361,6 +386,33 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000);
         let t = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(&deep));
-        assert!(decode(&t).payload.is_err());
+        let err = decode(&t).payload.unwrap_err().message;
+        assert!(err.contains("deeper than 64 levels"), "{err}");
+    }
+
+    #[test]
+    fn segments_are_counted_not_collected() {
+        let d = decode(&format!(
+            "{}.{}",
+            b64(r#"{"alg":"none"}"#),
+            ".".repeat(100_000)
+        ));
+        assert_eq!(d.form, Form::Other(100_002));
+        assert!(d.header.is_ok());
+        assert!(decode("eyJhbGciOiJub25lIn0").payload.is_err());
+    }
+
+    #[test]
+    fn duplicate_members_are_noted() {
+        let t = format!(
+            "{}.{}.",
+            b64(r#"{"alg":"RS256","alg":"none"}"#),
+            b64(r#"{"exp":1,"exp":2}"#)
+        );
+        let d = decode(&t);
+        let paths: Vec<_> = d.duplicates.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["header.alg", "exp"]);
+        assert_eq!(d.alg(), Some("none"));
+        assert_eq!(d.payload.unwrap()["exp"], 2);
     }
 }

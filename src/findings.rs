@@ -55,6 +55,17 @@ impl Finding {
     }
 }
 
+/// `a, b, c and 7 more`: the first `shown` items, then how many are left.
+/// A hostile token can hold a million names; a message lists a few.
+pub fn some_of(items: impl ExactSizeIterator<Item = String>, shown: usize) -> String {
+    let more = items.len().saturating_sub(shown);
+    let mut text: Vec<String> = items.take(shown).collect();
+    if more > 0 {
+        text.push(format!("and {more} more"));
+    }
+    text.join(", ")
+}
+
 /// Names (escaped) of the members whose key or text holds terminal controls.
 pub fn control_character_members(part: &Map<String, Value>, prefix: &str, out: &mut Vec<String>) {
     for (key, value) in part {

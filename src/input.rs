@@ -4,6 +4,7 @@
 //! log needs only a block of memory. A small input that is a JSON document is
 //! parsed whole, so tokens in arrays and nested objects carry their key.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,29 @@ const CONTEXT: usize = 512;
 pub const JSON_DOC_LIMIT: usize = 4 * 1024 * 1024;
 /// The longest token accepted (a 10 MB claim fits).
 pub const MAX_TOKEN_LEN: usize = 32 * 1024 * 1024;
+/// The most read from one input (so `/dev/zero` or `/dev/urandom` ends).
+pub const MAX_INPUT_BYTES: u64 = 4 << 30;
+/// The most tokens taken from one input.
+pub const MAX_TOKENS: u64 = 10_000_000;
+/// Tokens in a JSON document not found verbatim in its text (JSON escapes)
+/// before the search for them stops, keeping the search linear.
+const MAX_SEARCH_MISSES: usize = 16;
+
+/// The limits one input is read under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub input_bytes: u64,
+    pub tokens: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            input_bytes: MAX_INPUT_BYTES,
+            tokens: MAX_TOKENS,
+        }
+    }
+}
 
 /// One INPUT.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,13 +125,7 @@ pub fn for_each_token(
     match input {
         Input::Text { index, text } => in_memory(&format!("argument {index}"), text, each),
         Input::Memory { label, text } => in_memory(label, text, each),
-        Input::Stdin => {
-            let stdin = io::stdin();
-            let mut lock = stdin.lock();
-            let mut sink = Sink::new(Label::Fixed("stdin"), false, each);
-            stream(&mut lock, &mut sink).map_err(|e| e.context("reading standard input"))?;
-            Ok(sink.stats)
-        }
+        Input::Stdin => for_each_token_read(&mut io::stdin().lock(), "stdin", each),
         Input::File(path) => {
             let name = path.display().to_string();
             let mut file = File::open(path).map_err(|e| Error::io(format!("reading {name}"), e))?;
@@ -116,6 +134,17 @@ pub fn for_each_token(
             Ok(sink.stats)
         }
     }
+}
+
+/// Read a stream labelled `label` (as standard input is) and call `each` for every token in it.
+pub fn for_each_token_read(
+    reader: &mut dyn Read,
+    label: &str,
+    each: &mut dyn FnMut(Found) -> Result<(), Error>,
+) -> Result<Stats, Error> {
+    let mut sink = Sink::new(Label::Fixed(label), false, each);
+    stream(reader, &mut sink).map_err(|e| e.context(&format!("reading {label}")))?;
+    Ok(sink.stats)
 }
 
 /// Tokens in text held whole in memory, labelled `label`.
@@ -168,6 +197,7 @@ struct Sink<'a, 'f> {
     line_pos: u64,
     line: u64,
     source_buf: String,
+    limits: Limits,
 }
 
 impl<'a, 'f> Sink<'a, 'f> {
@@ -184,21 +214,44 @@ impl<'a, 'f> Sink<'a, 'f> {
             line_pos: 0,
             line: 1,
             source_buf: String::new(),
+            limits: Limits::default(),
         }
     }
 
-    /// Hand on the token at `buf[start..end]`; `base` is buf's absolute offset.
+    fn label_name(&self) -> &str {
+        match self.label {
+            Label::Fixed(s) | Label::File(s) => s,
+        }
+    }
+
+    /// Hand on the token `c` found in `buf` (under JSON key `field`); `base` is
+    /// buf's absolute offset.
     fn emit(
         &mut self,
         buf: &[u8],
         base: u64,
-        start: usize,
-        end: usize,
+        c: &Candidate,
         field: Option<&str>,
     ) -> Result<(), Error> {
+        let start = c.start;
         self.stats.candidates += 1;
+        if self.stats.candidates > self.limits.tokens {
+            return Err(Error::Input(format!(
+                "{}: more than {} tokens, the limit for one input; split it",
+                self.label_name(),
+                self.limits.tokens
+            )));
+        }
+        if c.end - c.start > MAX_TOKEN_LEN {
+            return Err(Error::Input(format!(
+                "{}: {}",
+                self.label_name(),
+                too_long(base + start as u64)
+            )));
+        }
+        let text = c.text(buf);
         // The scanner only accepts ASCII token bytes, so this cannot fail.
-        let Ok(token) = std::str::from_utf8(&buf[start..end]) else {
+        let Ok(token) = std::str::from_utf8(&text) else {
             return Ok(());
         };
         let source: &str = match self.label {
@@ -253,7 +306,7 @@ impl<'a, 'f> Sink<'a, 'f> {
         let mut result = Ok(());
         scanner.scan(text, 0, true, |c: Candidate| {
             if result.is_ok() {
-                result = self.emit(text, 0, c.start, c.end, c.field(text));
+                result = self.emit(text, 0, &c, c.field(text));
             }
         });
         result
@@ -261,25 +314,41 @@ impl<'a, 'f> Sink<'a, 'f> {
 
     /// Tokens among the string values of a parsed JSON document, labelled with their key.
     fn json(&mut self, text: &[u8], value: &Value) -> Result<(), Error> {
-        let mut found: Vec<(Option<&str>, &str)> = Vec::new();
+        let mut found: Vec<(Option<&str>, Cow<str>)> = Vec::new();
         collect_json(value, None, &mut found);
         let mut at = 0;
+        let mut misses = 0;
         for (field, token) in found {
             // Locate it in the text for its line number (JSON escapes aside, it is there verbatim).
-            let pos = memmem::find(&text[at..], token.as_bytes()).map(|p| p + at);
+            let pos = if misses < MAX_SEARCH_MISSES {
+                memmem::find(&text[at..], token.as_bytes()).map(|p| p + at)
+            } else {
+                None
+            };
+            misses += usize::from(pos.is_none());
+            let c = |start| Candidate {
+                start,
+                end: start + token.len(),
+                key: None,
+                wrapped: false,
+            };
             match pos {
                 Some(p) => {
-                    self.emit(text, 0, p, p + token.len(), field)?;
+                    self.emit(text, 0, &c(p), field)?;
                     at = p + token.len();
                 }
-                None => {
-                    let owned = token.as_bytes().to_vec();
-                    self.emit(&owned, 0, 0, owned.len(), field)?;
-                }
+                None => self.emit(token.as_bytes(), 0, &c(0), field)?,
             }
         }
         Ok(())
     }
+}
+
+fn too_long(at: u64) -> String {
+    format!(
+        "a token longer than {} MiB at byte {at}, the token size limit",
+        MAX_TOKEN_LEN >> 20
+    )
 }
 
 fn looks_like_json(text: &[u8]) -> bool {
@@ -293,15 +362,20 @@ fn looks_like_json(text: &[u8]) -> bool {
 fn collect_json<'v>(
     value: &'v Value,
     key: Option<&'v str>,
-    out: &mut Vec<(Option<&'v str>, &'v str)>,
+    out: &mut Vec<(Option<&'v str>, Cow<'v, str>)>,
 ) {
     match value {
         Value::String(s) => {
             if scan::is_whole_token(s) {
-                out.push((key, s));
+                out.push((key, Cow::Borrowed(s)));
             } else {
                 for c in scan::scan_all(s.as_bytes()) {
-                    out.push((key, &s[c.start..c.end]));
+                    // Token bytes are ASCII: this is lossless.
+                    let text = match c.text(s.as_bytes()) {
+                        Cow::Borrowed(b) => String::from_utf8_lossy(b),
+                        Cow::Owned(b) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
+                    };
+                    out.push((key, text));
                 }
             }
         }
@@ -379,7 +453,7 @@ fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
         let mut result = Ok(());
         let progress = scanner.scan(buf, from, eof, |c| {
             if result.is_ok() {
-                result = sink.emit(buf, base, c.start, c.end, c.field(buf));
+                result = sink.emit(buf, base, &c, c.field(buf));
             }
         });
         result?;
@@ -388,10 +462,13 @@ fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
             return Ok(());
         }
         if buf.len() - progress.resume > MAX_TOKEN_LEN {
+            return Err(StreamError::Limit(too_long(base + progress.resume as u64)));
+        }
+        if base + buf.len() as u64 >= sink.limits.input_bytes {
             return Err(StreamError::Limit(format!(
-                "a token longer than {} MiB at byte {}; that is the limit",
-                MAX_TOKEN_LEN >> 20,
-                base + progress.resume as u64
+                "stopped after {} bytes, the input size limit ({} GiB); split the input",
+                base + buf.len() as u64,
+                sink.limits.input_bytes >> 30
             )));
         }
         // Drop what is scanned, keeping some context before the resume point.
@@ -400,7 +477,15 @@ fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
         block.consume(drop);
         base += drop as u64;
         from = progress.resume - drop;
-        eof = block.read_from(reader).map_err(StreamError::Read)? == 0;
+        // A long candidate is rescanned after each read: read at least as much
+        // again as is pending first, so the rescans add up to linear time.
+        let target = block.len + (block.len - from);
+        loop {
+            eof = block.read_from(reader).map_err(StreamError::Read)? == 0;
+            if eof || block.len >= target || block.len - from < BLOCK / 2 {
+                break;
+            }
+        }
     }
 }
 
@@ -462,6 +547,45 @@ mod tests {
         let found = tokens_in(&mut doc.as_bytes(), true);
         let fields: Vec<_> = found.iter().map(|f| f.1.as_deref().unwrap()).collect();
         assert_eq!(fields, ["tokens", "tokens", "h"]);
+    }
+
+    #[test]
+    fn limits_stop_the_input_and_say_which() {
+        let text = format!("{T}\n").repeat(5);
+        let mut n = 0;
+        let mut each = |_: Found| {
+            n += 1;
+            Ok(())
+        };
+        let mut sink = Sink::new(Label::Fixed("stdin"), false, &mut each);
+        sink.limits.tokens = 3;
+        let err = stream(&mut text.as_bytes(), &mut sink).err().unwrap();
+        let msg = err.context("reading stdin").to_string();
+        assert_eq!(
+            msg,
+            "stdin: more than 3 tokens, the limit for one input; split it"
+        );
+        assert_eq!(n, 3);
+
+        let zeros = vec![0u8; 3 * BLOCK];
+        let mut each = |_: Found| Ok(());
+        let mut sink = Sink::new(Label::Fixed("stdin"), false, &mut each);
+        sink.limits.input_bytes = BLOCK as u64;
+        let err = stream(&mut zeros.as_slice(), &mut sink).err().unwrap();
+        let msg = err.context("reading stdin").to_string();
+        assert!(msg.contains("the input size limit"), "{msg}");
+    }
+
+    #[test]
+    fn a_long_token_arriving_in_small_reads_is_whole() {
+        let long = format!(
+            "x {}.{}.c2ln y",
+            "eyJ".repeat(400_000),
+            "A".repeat(1_000_000)
+        );
+        let found = tokens_in(&mut Trickle(long.as_bytes(), 65536), false);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].2.len(), long.len() - 4);
     }
 
     #[test]

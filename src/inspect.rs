@@ -7,6 +7,7 @@ use crate::claims::{self, Summary};
 use crate::decode::{self, Decoded, Form};
 use crate::findings::{self, Finding};
 use crate::input::Found;
+use crate::risks::{self, Judge};
 use crate::time::{self, Clock, Times};
 
 /// What a run checks every token against.
@@ -179,6 +180,11 @@ fn assess(i: &Inspection, checks: &Checks) -> Vec<Finding> {
     structure(i, &mut out);
     algorithm(i, &mut out);
     timing(i, checks, &mut out);
+    let judge = Judge {
+        clock: checks.clock,
+        leeway: checks.leeway,
+    };
+    risks::assess(i.token, &i.decoded, &i.times, judge, &mut out);
     signature(i, &mut out);
     issuer_audience(i, checks, &mut out);
     requirements(i, checks, &mut out);
@@ -384,7 +390,7 @@ fn controls(i: &Inspection, out: &mut Vec<Finding>) {
             "control-characters",
             format!(
                 "terminal control or bidi characters in {} (shown escaped); the token may try to spoof what you see",
-                members.join(", ")
+                findings::some_of(members.into_iter(), 12)
             ),
         ));
     }

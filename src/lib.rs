@@ -13,10 +13,12 @@ pub mod glossary;
 pub mod http;
 pub mod input;
 pub mod inspect;
+pub mod jsonparse;
 pub mod keys;
 pub mod login;
 pub mod pipeline;
 pub mod report;
+pub mod risks;
 pub mod sanitize;
 pub mod scan;
 pub mod secret;
@@ -208,11 +210,28 @@ pub(crate) fn each_input(
         n if n == inputs.len() => Err(Error::Input(empty_inputs.join("; "))),
         _ => {
             for m in &empty_inputs {
-                eprintln!("jwtinspect: {m}");
+                eprintln!("jwtinspect: {}", sanitize::escape(m));
             }
             Ok(code.merge(ExitCode::Usage))
         }
     }
+}
+
+/// Inspect every token in `bytes` as if they came on standard input, writing
+/// the report to `out`: the whole flow without a process (the fuzz target's entry).
+pub fn inspect_bytes<W: Write>(
+    bytes: &[u8],
+    settings: Settings,
+    out: W,
+) -> Result<ExitCode, Error> {
+    let mut reporter = Sequential::new(settings, out);
+    let stats = input::for_each_token_read(&mut &bytes[..], "stdin", &mut |f| reporter.token(f))?;
+    let reported = reporter.end_input()?;
+    let code = reporter.finish()?;
+    if reported == 0 {
+        return Err(Error::Input(no_token_message(&Input::Stdin, stats)));
+    }
+    Ok(code)
 }
 
 fn no_token_message(input: &Input, stats: input::Stats) -> String {

@@ -22,7 +22,11 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code.code() as u8),
         Err(jwtinspect::error::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("jwtinspect: {e}");
+            // Messages quote input: escape it once more, whatever the message.
+            eprintln!(
+                "jwtinspect: {}",
+                jwtinspect::sanitize::escape(&e.to_string())
+            );
             ExitCode::from(e.exit_code().code() as u8)
         }
     }

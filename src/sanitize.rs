@@ -54,6 +54,18 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How many characters of hostile text a message quotes.
+pub const QUOTE_LIMIT: usize = 80;
+
+/// The start of `text`, escaped and in double quotes, for a one-line message:
+/// at most `QUOTE_LIMIT` characters, then `…`.
+pub fn quoted(text: &str) -> String {
+    let cut = text.char_indices().nth(QUOTE_LIMIT).map(|(i, _)| i);
+    let head = cut.map_or(text, |i| &text[..i]);
+    let more = if cut.is_some() { "…" } else { "" };
+    format!("\"{}{more}\"", escape(head).replace('"', "\\\""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +99,14 @@ mod tests {
         assert_eq!(escape("a\u{9b}31m"), "a\\u{9b}31m");
         assert_eq!(escape("x\u{2066}y\u{2069}"), "x\\u{2066}y\\u{2069}");
         assert_eq!(escape("tag\u{e0041}"), "tag\\u{e0041}");
+    }
+
+    #[test]
+    fn quoted_is_short_escaped_and_one_line() {
+        assert_eq!(quoted("a\"b\u{1b}"), "\"a\\\"b\\u{1b}\"");
+        let long = quoted(&"é\n".repeat(100));
+        assert!(long.ends_with("…\""));
+        assert!(!long.contains('\n'));
     }
 
     #[test]

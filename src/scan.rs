@@ -26,6 +26,9 @@ const MIN_QUOTED_LEN: usize = 10;
 /// itself or whitespace (`u8::is_ascii_whitespace`).
 const VALUE_LEADS: [&[u8]; 6] = [b":\"", b": ", b":\t", b":\n", b":\r", b":\x0c"];
 
+/// A wrapped token's lines (all but its last) are at least this long.
+const MIN_WRAP: usize = 16;
+
 /// A token found in a buffer: `buf[start..end]`, with the JSON key it came
 /// from at `buf[key.0..key.1]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +36,23 @@ pub struct Candidate {
     pub start: usize,
     pub end: usize,
     pub key: Option<(usize, usize)>,
+    /// The token is wrapped over lines: drop the line breaks in `buf[start..end]`.
+    pub wrapped: bool,
+}
+
+impl Candidate {
+    /// The token text: `buf[start..end]`, line breaks dropped when wrapped.
+    pub fn text<'b>(&self, buf: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
+        let raw = &buf[self.start..self.end];
+        if self.wrapped {
+            raw.iter()
+                .copied()
+                .filter(|&b| b != b'\r' && b != b'\n')
+                .collect()
+        } else {
+            raw.into()
+        }
+    }
 }
 
 impl Candidate {
@@ -251,14 +271,19 @@ enum Outcome {
 
 /// A candidate starting at an `eyJ` anchor.
 fn anchored_candidate(buf: &[u8], at: usize, eof: bool) -> Outcome {
-    let end = token_run_end(buf, at);
-    if end == buf.len() && !eof {
-        return Outcome::Pending;
-    }
     // Inside a longer base64url run (e.g. "xeyJ"), it is not a token start.
     if at > 0 && is_b64url_byte(buf[at - 1]) {
-        return Outcome::Skip(end);
+        let end = token_run_end(buf, at);
+        return if end == buf.len() && !eof {
+            Outcome::Pending
+        } else {
+            Outcome::Skip(end)
+        };
     }
+    let (end, wrapped) = match token_end(buf, at, eof) {
+        Some(found) => found,
+        None => return Outcome::Pending,
+    };
     let end = trim_trailing_dots(&buf[at..end]) + at;
     if memchr::memchr(b'.', &buf[at..end]).is_none() {
         return Outcome::Skip(end);
@@ -267,7 +292,70 @@ fn anchored_candidate(buf: &[u8], at: usize, eof: bool) -> Outcome {
         start: at,
         end,
         key: json_key_before(buf, at),
+        wrapped,
     })
+}
+
+/// Where the token starting at `at` ends, and whether it is wrapped over
+/// lines; None when more input is needed to tell.
+///
+/// A token cut into lines (mail, a narrow terminal, `fold`) goes on at the
+/// start of the next line while it has fewer than the three segments of a
+/// JWS; after that only while its lines keep the width of the lines before,
+/// so a complete token at the end of a line never swallows the next line.
+fn token_end(buf: &[u8], at: usize, eof: bool) -> Option<(usize, bool)> {
+    let starts_line = at == 0 || buf[at - 1] == b'\n';
+    let mut line_start = at;
+    let mut end = token_run_end(buf, at);
+    let mut wrapped = false;
+    let mut width = None;
+    loop {
+        if end == buf.len() {
+            return (eof).then_some((end, wrapped));
+        }
+        if !matches!(buf[end], b'\n' | b'\r') {
+            return Some((end, wrapped));
+        }
+        let line = end - line_start;
+        let full_width = match width {
+            Some(w) => line == w,
+            None => {
+                if wrapped || starts_line {
+                    width = Some(line);
+                }
+                false
+            }
+        };
+        let dots = memchr::memchr_iter(b'.', &buf[at..end]).take(2).count();
+        let go_on = if dots < 2 {
+            line >= MIN_WRAP
+        } else {
+            wrapped && full_width
+        };
+        // Decided before looking further, so a token ending a line is not
+        // held back waiting for the next one (`tail -f`).
+        if !go_on {
+            return Some((end, wrapped));
+        }
+        let next = match (buf[end], buf.get(end + 1)) {
+            (b'\n', _) => end + 1,
+            (b'\r', Some(b'\n')) => end + 2,
+            (b'\r', None) if !eof => return None,
+            _ => return Some((end, wrapped)),
+        };
+        if next == buf.len() {
+            return eof.then_some((end, wrapped));
+        }
+        let rest = &buf[next..];
+        // A line that starts a token of its own is not a continuation (unless a segment just ended).
+        let new_token = rest.starts_with(b"eyJ") && buf[end - 1] != b'.';
+        if new_token || !rest.first().is_some_and(|&b| is_token_byte(b)) {
+            return Some((end, wrapped));
+        }
+        wrapped = true;
+        line_start = next;
+        end = token_run_end(buf, next);
+    }
 }
 
 /// A candidate that is a whole JSON string value: `"key" : "<token>"`.
@@ -288,6 +376,7 @@ fn quoted_candidate(buf: &[u8], quote: usize, eof: bool) -> Outcome {
             start,
             end,
             key: Some(key),
+            wrapped: false,
         }),
         None => Outcome::Skip(start),
     }
@@ -455,6 +544,70 @@ mod tests {
             assert_eq!(got.len(), 2, "cut at {cut}");
             assert!(got.iter().all(|c| &text[c.start..c.end] == T));
         }
+    }
+
+    /// The tokens in `text` as the sink sees them (wrapped ones joined).
+    fn texts(text: &str) -> Vec<String> {
+        scan_all(text.as_bytes())
+            .iter()
+            .map(|c| String::from_utf8(c.text(text.as_bytes()).into_owned()).unwrap())
+            .collect()
+    }
+
+    const LONG: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsImlhdCI6MTcxNDU2NDgwMH0.c2lnbmF0dXJlc2lnbmF0dXJl";
+
+    fn wrap(tok: &str, width: usize, sep: &str) -> String {
+        let lines: Vec<&str> = tok
+            .as_bytes()
+            .chunks(width)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        lines.join(sep)
+    }
+
+    #[test]
+    fn wrapped_tokens_are_joined() {
+        for width in [16, 20, 33, 40, 64, 76] {
+            for sep in ["\n", "\r\n"] {
+                let text = format!("{}\nnext line\n{T}\n", wrap(LONG, width, sep));
+                assert_eq!(texts(&text), [LONG, T], "width {width} {sep:?}");
+            }
+        }
+        // Streaming: cut anywhere, the joined token is the same.
+        let text = format!("x\n{}\n", wrap(LONG, 20, "\r\n"));
+        let s = Scanner::default();
+        for cut in 0..text.len() {
+            let mut got = Vec::new();
+            let p = s.scan(&text.as_bytes()[..cut], 0, false, |c| got.push(c));
+            s.scan(text.as_bytes(), p.resume, true, |c| got.push(c));
+            assert_eq!(got.len(), 1, "cut at {cut}");
+            assert_eq!(
+                got[0].text(text.as_bytes()),
+                LONG.as_bytes(),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_ending_a_line_is_not_held_back() {
+        let text = format!("Bearer {T}\n");
+        let mut got = Vec::new();
+        Scanner::default().scan(text.as_bytes(), 0, false, |c| got.push(c));
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn complete_tokens_do_not_swallow_the_next_line() {
+        assert_eq!(texts(&format!("{T}\nnext\n")), [T]);
+        assert_eq!(
+            texts(&format!("Bearer {LONG}\nabcdefghijklmnopqrstuvwxyz\n")),
+            [LONG]
+        );
+        // A lone header at the end of a line, a token on the next.
+        assert_eq!(texts(&format!("h: eyJhbGciOiJIUzI1NiJ9\n{T}")), [T]);
+        // A short fragment is not a wrapped line.
+        assert!(texts("eyJhbGc\nxyz.abc").is_empty());
     }
 
     #[test]

@@ -190,8 +190,8 @@ pub fn numeric_date(v: &Value) -> Result<i64, String> {
         },
         Value::String(s) => {
             return Err(format!(
-                "is a string (\"{}\"), not a NumericDate (a number of seconds since 1970)",
-                crate::sanitize::escape(s)
+                "is a string ({}), not a NumericDate (a number of seconds since 1970)",
+                crate::sanitize::quoted(s)
             ))
         }
         Value::Null => return Err("is null, not a NumericDate".into()),

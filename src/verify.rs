@@ -11,7 +11,7 @@ use base64::Engine;
 use jsonwebtoken::crypto;
 use serde_json::{Map, Value};
 
-use crate::decode::{self, quote, Decoded, Form};
+use crate::decode::{self, quote, Decoded, Form, REGISTERED_HEADERS};
 use crate::findings::Finding;
 use crate::inspect::{Verification, Verifier};
 use crate::keys::{self, Curve, Key, KeySet, Material};
@@ -137,11 +137,6 @@ impl Needs {
         }
     }
 }
-
-/// Header parameters of RFC 7515 §4.1 and RFC 7516 §4.1: never allowed in `crit`.
-const REGISTERED: &[&str] = &[
-    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip",
-];
 
 /// The smallest RSA modulus accepted (RFC 7518 §3.3, §3.5).
 const MIN_RSA_BITS: usize = 2048;
@@ -454,7 +449,7 @@ fn extensions(header: &Map<String, Value>) -> Result<(), Failure> {
         return Ok(());
     }
     let shown = || listed(names.iter().map(|n| quote(n.as_bytes())));
-    if names.iter().any(|n| REGISTERED.contains(n)) {
+    if names.iter().any(|n| REGISTERED_HEADERS.contains(n)) {
         return Err(Failure::new(
             "crit lists a standard parameter",
             format!(

@@ -16,6 +16,8 @@ use crate::time::{self, Zone};
 
 /// Claim values longer than this are cut in the human report (not in --json).
 const VALUE_LIMIT: usize = 2000;
+/// Summary values (user, roles, issuer, ...) longer than this are cut.
+const SUMMARY_LIMIT: usize = 200;
 /// Claims shown as times.
 const TIME_CLAIMS: &[&str] = &["exp", "nbf", "iat", "auth_time", "updated_at"];
 
@@ -83,7 +85,7 @@ pub fn write<W: Write>(
     let status_text = status_line(i, now);
     row(out, "status", &p.status(i.status, &status_text))?;
     let user = match (&s.username, s.username_claim) {
-        (Some(u), Some(c)) => format!("{}  {}", escape(u), p.dim(&format!("({c})"))),
+        (Some(u), Some(c)) => format!("{}  {}", shown(u), p.dim(&format!("({c})"))),
         _ => p.dim("-"),
     };
     row(out, "user", &user)?;
@@ -97,7 +99,7 @@ pub fn write<W: Write>(
     }
     if let Some(sub) = s.subject.as_deref() {
         if s.username.as_deref() != Some(sub) {
-            row(out, "subject", &escape(sub))?;
+            row(out, "subject", &shown(sub))?;
         }
     }
     let t = &i.times;
@@ -180,15 +182,23 @@ fn signature_line(p: &Paint, i: &Inspection) -> String {
     format!("{alg}{bytes}, {state}")
 }
 
+/// A summary value, escaped and cut at `SUMMARY_LIMIT` characters.
+fn shown(s: &str) -> String {
+    match s.char_indices().nth(SUMMARY_LIMIT) {
+        Some((cut, _)) => format!("{}… ({} bytes in all)", escape(&s[..cut]), s.len()),
+        None => escape(s).into_owned(),
+    }
+}
+
 fn opt(p: &Paint, v: Option<&str>) -> String {
-    v.map_or_else(|| p.dim("-"), |s| escape(s).into_owned())
+    v.map_or_else(|| p.dim("-"), shown)
 }
 
 fn list(p: &Paint, items: &[String], sep: &str) -> String {
     if items.is_empty() {
         return p.dim("-");
     }
-    let joined: Vec<_> = items.iter().map(|s| escape(s)).collect();
+    let joined: Vec<_> = items.iter().map(|s| shown(s)).collect();
     joined.join(sep)
 }
 

@@ -1,0 +1,317 @@
+//! JSON for a token's header and claims: serde_json's `Value`, plus what
+//! serde_json would hide.
+//!
+//! serde_json (with `preserve_order`) keeps the last of two members with the
+//! same name and says nothing. RFC 7519 §4 allows that, but parsers differ
+//! (some take the first, some reject the token), so a duplicate is a way to
+//! make one token mean two things. This visitor builds the same `Value`,
+//! notes every duplicate member (where, how often, which value is kept) and
+//! stops at a named nesting limit. Nothing extra is done unless a duplicate
+//! is actually found: the decoder is a hot path.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
+use serde_json::{Map, Number, Value};
+
+/// The deepest nesting of arrays and objects accepted in a header or claims set.
+/// Real tokens nest a few levels; serde_json's own guard is 128.
+pub const MAX_DEPTH: usize = 64;
+/// How much of a kept duplicate value is remembered for the message.
+const KEPT_LIMIT: usize = 60;
+
+/// A member name that occurs more than once in one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Dot path of the member (`exp`, `realm_access.roles`, `header.alg`).
+    pub path: String,
+    /// How many times the name occurs.
+    pub count: usize,
+    /// The value that is used (the last one), as compact JSON, cut short.
+    pub kept: String,
+}
+
+/// A parsed segment and the duplicates found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub value: Value,
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// Why a segment is not JSON.
+#[derive(Debug)]
+pub enum ParseError {
+    /// Arrays and objects nested deeper than `MAX_DEPTH`.
+    TooDeep,
+    /// Not JSON text.
+    Json(serde_json::Error),
+}
+
+/// Parse `bytes` as one JSON value. Duplicate paths start with `root` (`header`) when given.
+pub fn parse(bytes: &[u8], root: &str) -> Result<Parsed, ParseError> {
+    let mut state = State::default();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let path = if root.is_empty() {
+        Path::Root
+    } else {
+        Path::Key(&Path::Root, root)
+    };
+    let node = Node {
+        state: &mut state,
+        path: &path,
+        depth: 1,
+    };
+    let value = node.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    match value {
+        Ok(value) => Ok(Parsed {
+            value,
+            duplicates: state.duplicates,
+        }),
+        Err(_) if state.too_deep => Err(ParseError::TooDeep),
+        Err(e) => Err(ParseError::Json(e)),
+    }
+}
+
+#[derive(Default)]
+struct State {
+    duplicates: Vec<Duplicate>,
+    /// Where each duplicate path is in `duplicates` (a token may hold a million).
+    index: HashMap<String, usize>,
+    too_deep: bool,
+}
+
+/// Where a value sits, as a chain of borrowed names: built for free, rendered only for a duplicate.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (parent, part): (&Path, &dyn fmt::Display) = match self {
+            Path::Root => return Ok(()),
+            Path::Key(p, k) => (p, k),
+            Path::Index(p, i) => (p, i),
+        };
+        match parent {
+            Path::Root => write!(f, "{part}"),
+            _ => write!(f, "{parent}.{part}"),
+        }
+    }
+}
+
+impl State {
+    fn note_duplicate(&mut self, path: String, kept: &Value) {
+        let kept: String = kept.to_string().chars().take(KEPT_LIMIT + 1).collect();
+        let kept = match kept.char_indices().nth(KEPT_LIMIT) {
+            Some((cut, _)) => format!("{}…", &kept[..cut]),
+            None => kept,
+        };
+        match self.index.get(&path) {
+            Some(&i) => {
+                let d = &mut self.duplicates[i];
+                d.count += 1;
+                d.kept = kept;
+            }
+            None => {
+                self.index.insert(path.clone(), self.duplicates.len());
+                self.duplicates.push(Duplicate {
+                    path,
+                    count: 2,
+                    kept,
+                });
+            }
+        }
+    }
+}
+
+/// Builds one `Value` at `path`, `depth` levels down.
+struct Node<'s, 'p> {
+    state: &'s mut State,
+    path: &'p Path<'p>,
+    depth: usize,
+}
+
+impl Node<'_, '_> {
+    fn check_depth<E: de::Error>(&mut self) -> Result<(), E> {
+        if self.depth > MAX_DEPTH {
+            self.state.too_deep = true;
+            return Err(E::custom(format_args!(
+                "nested deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Value, A::Error> {
+        self.check_depth()?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        loop {
+            let path = Path::Index(self.path, items.len());
+            let child = Node {
+                state: &mut *self.state,
+                path: &path,
+                depth: self.depth + 1,
+            };
+            match seq.next_element_seed(child)? {
+                Some(v) => items.push(v),
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Value, A::Error> {
+        self.check_depth()?;
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = Path::Key(self.path, &key);
+            let child = Node {
+                state: &mut *self.state,
+                path: &path,
+                depth: self.depth + 1,
+            };
+            let value = map.next_value_seed(child)?;
+            match object.entry(key) {
+                Entry::Vacant(e) => {
+                    e.insert(value);
+                }
+                Entry::Occupied(mut e) => {
+                    let path = Path::Key(self.path, e.key()).to_string();
+                    self.state.note_duplicate(path, &value);
+                    e.insert(value);
+                }
+            }
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn same_value_as_serde_json() {
+        let text =
+            r#"{"z":1,"a":[1.5,-2,true,null,"s\u00e9"],"o":{"k":{}},"big":18446744073709551615}"#;
+        let parsed = parse(text.as_bytes(), "").unwrap();
+        let plain: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(parsed.value, plain);
+        assert!(parsed.duplicates.is_empty());
+        let keys: Vec<_> = parsed.value.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["z", "a", "o", "big"]);
+    }
+
+    #[test]
+    fn duplicates_are_named_with_the_kept_value() {
+        let text = r#"{"exp":1,"sub":"a","exp":2,"r":{"roles":["x"],"roles":["admin"]},"exp":3}"#;
+        let parsed = parse(text.as_bytes(), "").unwrap();
+        assert_eq!(parsed.value["exp"], json!(3));
+        assert_eq!(
+            parsed.duplicates,
+            [
+                Duplicate {
+                    path: "exp".into(),
+                    count: 3,
+                    kept: "3".into()
+                },
+                Duplicate {
+                    path: "r.roles".into(),
+                    count: 2,
+                    kept: r#"["admin"]"#.into()
+                },
+            ]
+        );
+        let header = parse(br#"{"alg":"RS256","alg":"none"}"#, "header").unwrap();
+        assert_eq!(header.duplicates[0].path, "header.alg");
+        assert_eq!(header.duplicates[0].kept, r#""none""#);
+    }
+
+    #[test]
+    fn duplicates_inside_arrays_carry_the_index() {
+        let parsed = parse(br#"{"l":[{"a":1,"a":2}]}"#, "").unwrap();
+        assert_eq!(parsed.duplicates[0].path, "l.0.a");
+    }
+
+    #[test]
+    fn depth_limit_is_named() {
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(ok.as_bytes(), "").is_ok());
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(matches!(
+            parse(deep.as_bytes(), ""),
+            Err(ParseError::TooDeep)
+        ));
+        let deeper = "{\"a\":".repeat(100_000);
+        assert!(matches!(
+            parse(deeper.as_bytes(), ""),
+            Err(ParseError::TooDeep)
+        ));
+    }
+
+    #[test]
+    fn trailing_text_is_an_error() {
+        assert!(matches!(parse(b"{} x", ""), Err(ParseError::Json(_))));
+    }
+
+    #[test]
+    fn long_kept_values_are_cut() {
+        let text = format!(r#"{{"a":1,"a":"{}"}}"#, "é".repeat(100));
+        let d = &parse(text.as_bytes(), "").unwrap().duplicates[0];
+        assert_eq!(d.kept.chars().count(), KEPT_LIMIT + 1);
+        assert!(d.kept.ends_with('…'));
+    }
+}

@@ -533,14 +533,20 @@ mod tests {
         );
     }
 
+    /// The candidates of `text` streamed in two reads, the first ending at `cut`.
+    fn scan_cut(text: &str, cut: usize) -> Vec<Candidate> {
+        let s = Scanner::default();
+        let mut got = Vec::new();
+        let p = s.scan(&text.as_bytes()[..cut], 0, false, |c| got.push(c));
+        s.scan(text.as_bytes(), p.resume, true, |c| got.push(c));
+        got
+    }
+
     #[test]
     fn streaming_resumes_on_a_split_token() {
         let text = format!("aaaa Bearer {T} bbb {T}");
-        let s = Scanner::default();
         for cut in 0..text.len() {
-            let mut got = Vec::new();
-            let p = s.scan(&text.as_bytes()[..cut], 0, false, |c| got.push(c));
-            s.scan(text.as_bytes(), p.resume, true, |c| got.push(c));
+            let got = scan_cut(&text, cut);
             assert_eq!(got.len(), 2, "cut at {cut}");
             assert!(got.iter().all(|c| &text[c.start..c.end] == T));
         }
@@ -575,11 +581,8 @@ mod tests {
         }
         // Streaming: cut anywhere, the joined token is the same.
         let text = format!("x\n{}\n", wrap(LONG, 20, "\r\n"));
-        let s = Scanner::default();
         for cut in 0..text.len() {
-            let mut got = Vec::new();
-            let p = s.scan(&text.as_bytes()[..cut], 0, false, |c| got.push(c));
-            s.scan(text.as_bytes(), p.resume, true, |c| got.push(c));
+            let got = scan_cut(&text, cut);
             assert_eq!(got.len(), 1, "cut at {cut}");
             assert_eq!(
                 got[0].text(text.as_bytes()),
@@ -624,11 +627,8 @@ mod tests {
             keys,
             [Some("k1"), Some("k2"), Some("k3"), Some("k4"), None, None]
         );
-        let s = Scanner::default();
         for cut in 0..text.len() {
-            let mut got = Vec::new();
-            let p = s.scan(&text.as_bytes()[..cut], 0, false, |c| got.push(c));
-            s.scan(text.as_bytes(), p.resume, true, |c| got.push(c));
+            let got = scan_cut(&text, cut);
             let spans: Vec<_> = got.iter().map(|c| &text[c.start..c.end]).collect();
             let want: Vec<_> = whole.iter().map(|f| f.0.as_str()).collect();
             assert_eq!(spans, want, "cut at {cut}");

@@ -249,11 +249,15 @@ fn decode_part(seg: &str, root: &str, notes: &mut Notes) -> Part {
 /// Decode a compact token. Never fails: problems are recorded per segment.
 pub fn decode(token: &str) -> Decoded {
     // Only the first three segments are read: a token of a million dots is no million slices.
-    let count = memchr::memchr_iter(b'.', token.as_bytes()).count() + 1;
-    let mut split = token.split('.');
+    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+    let ends = [(); 3].map(|()| dots.next());
+    let count = ends.iter().flatten().count() + dots.count() + 1;
     let mut segments = [""; 3];
-    for (slot, seg) in segments.iter_mut().zip(&mut split) {
-        *slot = seg;
+    let mut start = Some(0);
+    for (slot, end) in segments.iter_mut().zip(ends) {
+        let Some(from) = start else { break };
+        *slot = &token[from..end.unwrap_or(token.len())];
+        start = end.map(|e| e + 1);
     }
     let form = match count {
         3 => Form::Jws,

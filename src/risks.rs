@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
+use crate::claims::Claims;
 use crate::decode::{Decoded, REGISTERED_HEADERS};
 use crate::findings::{self, Finding};
 use crate::sanitize::{self, quoted};
@@ -34,6 +35,8 @@ pub struct Judge {
 /// The risk findings for one token, appended to `out`.
 pub fn assess(token: &str, decoded: &Decoded, times: &Times, judge: Judge, out: &mut Vec<Finding>) {
     if let Ok(header) = &decoded.header {
+        // Most of the names asked for are absent: Claims turns them away unhashed.
+        let header = Claims::new(header);
         key_headers(header, out);
         kid(header, out);
         crit(header, out);
@@ -49,7 +52,7 @@ pub fn assess(token: &str, decoded: &Decoded, times: &Times, judge: Judge, out: 
 }
 
 /// `jku`/`x5u` point at keys, `jwk`/`x5c` carry one: the token's author picks the key.
-fn key_headers(header: &Map<String, Value>, out: &mut Vec<Finding>) {
+fn key_headers(header: Claims, out: &mut Vec<Finding>) {
     for name in ["jku", "x5u"] {
         if let Some(v) = header.get(name) {
             out.push(Finding::warning(
@@ -85,7 +88,7 @@ fn text(v: &Value) -> String {
 }
 
 /// `kid` that reads as a path, SQL or shell: servers that look keys up by it can be steered.
-fn kid(header: &Map<String, Value>, out: &mut Vec<Finding>) {
+fn kid(header: Claims, out: &mut Vec<Finding>) {
     let Some(v) = header.get("kid") else { return };
     let Value::String(kid) = v else {
         out.push(Finding::warning(
@@ -130,7 +133,7 @@ fn kid(header: &Map<String, Value>, out: &mut Vec<Finding>) {
 }
 
 /// `crit` (RFC 7515 §4.1.11): the extensions a verifier must understand, or reject the token.
-fn crit(header: &Map<String, Value>, out: &mut Vec<Finding>) {
+fn crit(header: Claims, out: &mut Vec<Finding>) {
     let Some(v) = header.get("crit") else { return };
     let invalid = |why: String| {
         Finding::error(
@@ -169,7 +172,7 @@ fn crit(header: &Map<String, Value>, out: &mut Vec<Finding>) {
     let absent: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|n| !header.contains_key(*n))
+        .filter(|n| !header.contains_key(n))
         .collect();
     if !absent.is_empty() {
         return out.push(invalid(format!(
@@ -197,7 +200,7 @@ fn crit(header: &Map<String, Value>, out: &mut Vec<Finding>) {
 }
 
 /// `b64: false` (RFC 7797): the payload is signed unencoded, which JWT libraries do not do.
-fn b64(header: &Map<String, Value>, out: &mut Vec<Finding>) {
+fn b64(header: Claims, out: &mut Vec<Finding>) {
     if header.get("b64") == Some(&Value::Bool(false)) {
         out.push(Finding::warning(
             "b64-false",
@@ -208,7 +211,7 @@ fn b64(header: &Map<String, Value>, out: &mut Vec<Finding>) {
 }
 
 /// HS256/384/512: one shared secret both signs and verifies.
-fn hmac(header: &Map<String, Value>, out: &mut Vec<Finding>) {
+fn hmac(header: Claims, out: &mut Vec<Finding>) {
     let Some(alg) = header.get("alg").and_then(Value::as_str) else {
         return;
     };

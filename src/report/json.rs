@@ -229,15 +229,17 @@ fn needs_care(bytes: &[u8]) -> bool {
         w.copy_from_slice(chunk);
         found |= care(u64::from_ne_bytes(w));
     }
-    // The tail, padded with spaces (which need no care).
-    let tail = chunks.remainder();
-    let mut w = [b' '; 8];
-    w[..tail.len()].copy_from_slice(tail);
-    (found | care(u64::from_ne_bytes(w))) != 0
+    // The tail (fewer than eight bytes) a byte at a time, as a word: no copy.
+    let tail = chunks
+        .remainder()
+        .iter()
+        .fold(u64::from_ne_bytes([b' '; 8]), |w, &b| w << 8 | u64::from(b));
+    (found | care(tail)) != 0
 }
 
 /// A JSON string. Clean text is the rule: one check, then one copy.
 fn string(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
     out.push(b'"');
     if needs_care(s.as_bytes()) {
         escaped(out, s);

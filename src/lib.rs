@@ -22,6 +22,7 @@ pub mod risks;
 pub mod sanitize;
 pub mod scan;
 pub mod secret;
+pub mod sign;
 pub mod time;
 pub mod verify;
 
@@ -51,6 +52,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             out.flush().map_err(error::write_err)?;
             Ok(ExitCode::Ok)
         }
+        Some(Command::Sign(args)) => {
+            let spec = make_spec(sign::Start::Claims(args.claims), &args.make, false);
+            sign_command(&spec, args.make.json)
+        }
+        Some(Command::Edit(args)) => {
+            let spec = make_spec(sign::Start::Token(args.token), &args.make, args.unsafe_none);
+            sign_command(&spec, args.make.json)
+        }
         Some(Command::Login(args)) => {
             let settings = Settings::resolve(&args.inspect, &env)?;
             let answer = login::login(&args, &env)?;
@@ -62,6 +71,66 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             report_answer(&answer, settings)
         }
     }
+}
+
+/// The resolved `sign`/`edit` flags.
+fn make_spec(start: sign::Start, m: &cli::sign::MakeArgs, unsafe_none: bool) -> sign::Spec {
+    let key = if let Some(path) = &m.key {
+        sign::KeySource::File {
+            path: path.clone(),
+            kid: m.kid.clone(),
+        }
+    } else if let Some(s) = &m.secret {
+        sign::KeySource::Secret(s.clone())
+    } else if let Some(path) = &m.secret_file {
+        sign::KeySource::SecretFile(path.clone())
+    } else if let Some(s) = &m.secret_base64 {
+        sign::KeySource::SecretBase64(s.clone())
+    } else {
+        sign::KeySource::None
+    };
+    sign::Spec {
+        alg: m.alg.clone(),
+        headers: m.headers.clone(),
+        sets: m.sets.clone(),
+        unsets: m.unsets.clone(),
+        iss: m.iss.clone(),
+        sub: m.sub.clone(),
+        aud: m.aud.clone(),
+        jti: m.jti.clone(),
+        exp: m.exp.clone(),
+        nbf: m.nbf.clone(),
+        iat: m.iat.clone(),
+        no_iat: m.no_iat,
+        now: m.now.clone(),
+        unsafe_none,
+        ..sign::Spec::new(start, key)
+    }
+}
+
+/// `jwtinspect sign` / `edit`: the token, or with `--json` its inspection line.
+fn sign_command(spec: &sign::Spec, json: bool) -> Result<ExitCode, Error> {
+    let made = sign::make(spec)?;
+    for note in &made.notes {
+        eprintln!("jwtinspect: {}", sanitize::escape(note));
+    }
+    let mut out = io::stdout().lock();
+    if json {
+        let checks = inspect::Checks {
+            clock: time::Clock { now: made.now },
+            leeway: 0,
+            require_roles: Vec::new(),
+            require_scopes: Vec::new(),
+            issuer: None,
+            audience: None,
+        };
+        let inspection = inspect::inspect("sign", None, &made.token, &checks, None);
+        report::json::write(&mut out, &inspection).map_err(error::write_err)?;
+    } else {
+        writeln!(out, "{}", made.token).map_err(error::write_err)?;
+    }
+    out.flush().map_err(error::write_err)?;
+    Ok(ExitCode::Ok)
 }
 
 /// Report a login or refresh answer as `jwtinspect` reports any input;

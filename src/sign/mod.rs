@@ -241,7 +241,7 @@ fn apply(
             .insert(name.to_owned(), draft::json_or_string(value));
     }
     let claims = &mut draft.payload;
-    for (name, value) in [("iss", &spec.iss), ("sub", &spec.sub), ("jti", &spec.jti)] {
+    for (name, value) in [("iss", &spec.iss), ("sub", &spec.sub)] {
         if let Some(v) = value {
             claims.insert(name.into(), Value::String(v.clone()));
         }
@@ -255,6 +255,9 @@ fn apply(
             let all = many.iter().cloned().map(Value::String).collect();
             claims.insert("aud".into(), Value::Array(all));
         }
+    }
+    if let Some(jti) = &spec.jti {
+        claims.insert("jti".into(), Value::String(jti.clone()));
     }
     let iat = match &spec.iat {
         Some(t) => Some(time::parse(t, "--iat", now, notes)?),

@@ -49,7 +49,10 @@ fn sign(args: &[&str]) -> String {
         stderr_of(&out)
     );
     let text = stdout_of(&out);
-    assert!(text.ends_with('\n') && text.lines().count() == 1, "{text:?}");
+    assert!(
+        text.ends_with('\n') && text.lines().count() == 1,
+        "{text:?}"
+    );
     text.trim_end().to_owned()
 }
 
@@ -75,7 +78,10 @@ fn self_check(key_args: &[&str], token: &str) -> (Value, i32) {
     let line: Value = serde_json::from_str(stdout_of(&out).trim()).unwrap_or_else(|e| {
         panic!("{e}: {} {}", stdout_of(&out), stderr_of(&out));
     });
-    (line["signature"]["verified"].clone(), out.status.code().unwrap())
+    (
+        line["signature"]["verified"].clone(),
+        out.status.code().unwrap(),
+    )
 }
 
 /// How a test checks a signature without jwtinspect.
@@ -115,14 +121,20 @@ fn round(what: &str, alg: &str, key_args: &[&str], public_args: &[&str], other: 
         (json!(true), 0),
         "{what} {alg}: jwtinspect does not verify {token}"
     );
-    assert!(other.accepts(&token), "{what} {alg}: independent check fails");
+    assert!(
+        other.accepts(&token),
+        "{what} {alg}: independent check fails"
+    );
     let forged = tamper(&token);
     assert_eq!(
         self_check(public_args, &forged),
         (json!(false), 1),
         "{what} {alg}: tampered copy verifies"
     );
-    assert!(!other.accepts(&forged), "{what} {alg}: tampered copy accepted");
+    assert!(
+        !other.accepts(&forged),
+        "{what} {alg}: tampered copy accepted"
+    );
 }
 
 fn jwk_file(dir: &Path, name: &str, jwk: &Value) -> String {
@@ -135,7 +147,11 @@ fn jwks_file(dir: &Path, name: &str, jwk: &Value) -> String {
     picked["kid"] = json!("b");
     let other = json!({"kty": "oct", "kid": "a", "k": URL_SAFE_NO_PAD.encode([1u8; 64])});
     let last = json!({"kty": "oct", "kid": "c", "k": URL_SAFE_NO_PAD.encode([2u8; 64])});
-    write(dir, name, json!({"keys": [other, picked, last]}).to_string())
+    write(
+        dir,
+        name,
+        json!({"keys": [other, picked, last]}).to_string(),
+    )
 }
 
 fn pem(tag: &str, der: &[u8]) -> String {
@@ -177,7 +193,9 @@ fn rsa_algorithms_with_every_key_form() {
     let der = write(
         dir.path(),
         "rsa.der",
-        pem::parse(std::fs::read(&pkcs8).unwrap()).unwrap().contents(),
+        pem::parse(std::fs::read(&pkcs8).unwrap())
+            .unwrap()
+            .contents(),
     );
     let public = key_path("rsa-public.pem");
     let pem_key = DecodingKey::from_rsa_pem(&std::fs::read(&public).unwrap()).unwrap();
@@ -185,11 +203,9 @@ fn rsa_algorithms_with_every_key_form() {
     let rfc_jwk = key_path("../rfc/rfc7515-a2-rs256.key.json");
     let rfc_public = key_path("../rfc/rfc7515-a2-rs256.pub.json");
     let rfc: Value = serde_json::from_slice(&std::fs::read(&rfc_jwk).unwrap()).unwrap();
-    let rfc_key = DecodingKey::from_rsa_components(
-        rfc["n"].as_str().unwrap(),
-        rfc["e"].as_str().unwrap(),
-    )
-    .unwrap();
+    let rfc_key =
+        DecodingKey::from_rsa_components(rfc["n"].as_str().unwrap(), rfc["e"].as_str().unwrap())
+            .unwrap();
     let jwks = jwks_file(dir.path(), "jwks.json", &rfc);
     for (alg, j) in [
         ("RS256", Algorithm::RS256),
@@ -200,11 +216,21 @@ fn rsa_algorithms_with_every_key_form() {
         ("PS512", Algorithm::PS512),
     ] {
         let other = Independent::Jwt(pem_key.clone(), j);
-        for (what, file) in [("PKCS#8 PEM", &pkcs8), ("PKCS#1 PEM", &pkcs1), ("DER", &der)] {
+        for (what, file) in [
+            ("PKCS#8 PEM", &pkcs8),
+            ("PKCS#1 PEM", &pkcs1),
+            ("DER", &der),
+        ] {
             round(what, alg, &["--key", file], &["--key", &public], &other);
         }
         let other = Independent::Jwt(rfc_key.clone(), j);
-        round("JWK", alg, &["--key", &rfc_jwk], &["--key", &rfc_public], &other);
+        round(
+            "JWK",
+            alg,
+            &["--key", &rfc_jwk],
+            &["--key", &rfc_public],
+            &other,
+        );
         let args = ["--key", jwks.as_str(), "--kid", "b"];
         round("JWKS + kid", alg, &args, &["--key", &rfc_public], &other);
     }
@@ -220,11 +246,16 @@ struct EcForms {
     spki: Vec<u8>,
 }
 
-fn ec_forms(dir: &Path, name: &str, alg: &'static sig::EcdsaSigningAlgorithm, crv: &str) -> EcForms {
+fn ec_forms(
+    dir: &Path,
+    name: &str,
+    alg: &'static sig::EcdsaSigningAlgorithm,
+    crv: &str,
+) -> EcForms {
     let doc = EcdsaKeyPair::generate_pkcs8(alg, &SystemRandom::new()).unwrap();
     let pair = EcdsaKeyPair::from_pkcs8(alg, doc.as_ref()).unwrap();
-    let sec1 = AsDer::<aws_lc_rs::encoding::EcPrivateKeyRfc5915Der>::as_der(&pair.private_key())
-        .unwrap();
+    let sec1 =
+        AsDer::<aws_lc_rs::encoding::EcPrivateKeyRfc5915Der>::as_der(&pair.private_key()).unwrap();
     let d = AsBigEndian::<aws_lc_rs::encoding::EcPrivateKeyBin>::as_be_bytes(&pair.private_key())
         .unwrap();
     let point = pair.public_key().as_ref().to_vec();
@@ -234,8 +265,16 @@ fn ec_forms(dir: &Path, name: &str, alg: &'static sig::EcdsaSigningAlgorithm, cr
         .as_ref()
         .to_vec();
     EcForms {
-        pkcs8: write(dir, &format!("{name}-pkcs8.pem"), pem("PRIVATE KEY", doc.as_ref())),
-        sec1: write(dir, &format!("{name}-sec1.pem"), pem("EC PRIVATE KEY", sec1.as_ref())),
+        pkcs8: write(
+            dir,
+            &format!("{name}-pkcs8.pem"),
+            pem("PRIVATE KEY", doc.as_ref()),
+        ),
+        sec1: write(
+            dir,
+            &format!("{name}-sec1.pem"),
+            pem("EC PRIVATE KEY", sec1.as_ref()),
+        ),
         jwk: json!({
             "kty": "EC", "crv": crv,
             "x": URL_SAFE_NO_PAD.encode(&point[1..=n]),
@@ -295,7 +334,13 @@ fn ecdsa_algorithms_with_every_key_form() {
         round("PKCS#8 PEM", alg, &["--key", &f.pkcs8], &public, &other);
         round("SEC1 PEM", alg, &["--key", &f.sec1], &public, &other);
         round("JWK", alg, &["--key", &jwk], &public, &other);
-        round("JWKS + kid", alg, &["--key", &jwks, "--kid", "b"], &public, &other);
+        round(
+            "JWKS + kid",
+            alg,
+            &["--key", &jwks, "--kid", "b"],
+            &public,
+            &other,
+        );
     }
     // OpenSSL's own files: `openssl ecparam -genkey` (EC PARAMETERS block first) and secp256k1.
     let other = Independent::Jwt(
@@ -306,12 +351,27 @@ fn ecdsa_algorithms_with_every_key_form() {
     let public = key_path("ec-256-sec1-public.pem");
     let args = ["--key", &key_path("ec-256-sec1.pem")].map(String::from);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    round("openssl ecparam -genkey", "ES256", &args, &["--key", &public], &other);
+    round(
+        "openssl ecparam -genkey",
+        "ES256",
+        &args,
+        &["--key", &public],
+        &other,
+    );
     let k1_public = pem::parse(std::fs::read(key_path("secp256k1-public.pem")).unwrap()).unwrap();
-    let other = Independent::Backend(&sig::ECDSA_P256K1_SHA256_FIXED, k1_public.contents().to_vec());
+    let other = Independent::Backend(
+        &sig::ECDSA_P256K1_SHA256_FIXED,
+        k1_public.contents().to_vec(),
+    );
     let k1 = key_path("secp256k1-sec1.pem");
     let public = key_path("secp256k1-public.pem");
-    round("openssl secp256k1", "ES256K", &["--key", &k1], &["--key", &public], &other);
+    round(
+        "openssl secp256k1",
+        "ES256K",
+        &["--key", &k1],
+        &["--key", &public],
+        &other,
+    );
 }
 
 #[test]
@@ -324,7 +384,13 @@ fn eddsa_with_every_key_form() {
         Algorithm::EdDSA,
     );
     for alg in ["EdDSA", "Ed25519"] {
-        round("PKCS#8 PEM", alg, &["--key", &pkcs8], &["--key", &public], &other);
+        round(
+            "PKCS#8 PEM",
+            alg,
+            &["--key", &pkcs8],
+            &["--key", &public],
+            &other,
+        );
     }
     let rfc_jwk = key_path("../rfc/rfc8037-a4-eddsa.key.json");
     let rfc_public = key_path("../rfc/rfc8037-a4-eddsa.pub.json");
@@ -334,9 +400,21 @@ fn eddsa_with_every_key_form() {
         Algorithm::EdDSA,
     );
     let jwks = jwks_file(dir.path(), "jwks.json", &rfc);
-    round("JWK", "EdDSA", &["--key", &rfc_jwk], &["--key", &rfc_public], &other);
+    round(
+        "JWK",
+        "EdDSA",
+        &["--key", &rfc_jwk],
+        &["--key", &rfc_public],
+        &other,
+    );
     let args = ["--key", jwks.as_str(), "--kid", "b"];
-    round("JWKS + kid", "EdDSA", &args, &["--key", &rfc_public], &other);
+    round(
+        "JWKS + kid",
+        "EdDSA",
+        &args,
+        &["--key", &rfc_public],
+        &other,
+    );
 }
 
 #[test]
@@ -357,9 +435,10 @@ fn the_algorithm_defaults_to_the_keys() {
     let token = sign(&["--secret", SECRET]);
     assert_eq!(part(&token, 0)["alg"], json!("HS256"));
     // A JWK's alg wins over the key's default.
-    let mut rfc: Value =
-        serde_json::from_slice(&std::fs::read(key_path("../rfc/rfc7515-a2-rs256.key.json")).unwrap())
-            .unwrap();
+    let mut rfc: Value = serde_json::from_slice(
+        &std::fs::read(key_path("../rfc/rfc7515-a2-rs256.key.json")).unwrap(),
+    )
+    .unwrap();
     rfc["alg"] = json!("PS384");
     let jwk = jwk_file(dir.path(), "ps384.json", &rfc);
     assert_eq!(part(&sign(&["--key", &jwk]), 0)["alg"], json!("PS384"));
@@ -445,7 +524,11 @@ fn times_take_every_contract_form() {
     );
     assert!(out.status.success());
     assert_eq!(part(stdout_of(&out).trim(), 1)["iat"], json!(1_800_000_000));
-    assert!(stderr_of(&out).contains("milliseconds"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("milliseconds"),
+        "{}",
+        stderr_of(&out)
+    );
     // --now=-2h and --now -2h both count from the clock.
     let token = sign(&["--secret", SECRET, "--now", "-2h", "--exp", "+2h"]);
     let exp = part(&token, 1)["exp"].as_i64().unwrap();
@@ -455,13 +538,18 @@ fn times_take_every_contract_form() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    assert!((exp - clock).abs() < 60, "exp {exp} is not about the clock {clock}");
+    assert!(
+        (exp - clock).abs() < 60,
+        "exp {exp} is not about the clock {clock}"
+    );
 }
 
 #[test]
 fn json_output_is_the_inspect_line_of_the_new_token() {
     let out = run(
-        &["sign", "--secret", SECRET, "--now", NOW, "--sub", "alice", "--exp", "+15m", "--json"],
+        &[
+            "sign", "--secret", SECRET, "--now", NOW, "--sub", "alice", "--exp", "+15m", "--json",
+        ],
         None,
     );
     assert!(out.status.success(), "{}", stderr_of(&out));
@@ -474,7 +562,9 @@ fn json_output_is_the_inspect_line_of_the_new_token() {
     assert_eq!(line["summary"]["expires_in"], json!(900));
     assert_eq!(line["summary"]["status"], json!("valid"));
     // The same token as the plain output (HS256 is deterministic).
-    let plain = sign(&["--secret", SECRET, "--now", NOW, "--sub", "alice", "--exp", "+15m"]);
+    let plain = sign(&[
+        "--secret", SECRET, "--now", NOW, "--sub", "alice", "--exp", "+15m",
+    ]);
     assert_eq!(token, plain);
 }
 
@@ -496,7 +586,13 @@ fn a_json_line_re_signs_to_the_same_token() {
         vec!["--key", ed.as_str()],
     ] {
         let claims = r#"{"zeta":1,"alpha":{"y":[1,2,{"q":null}],"x":"é\u2028"},"mid":1.5}"#;
-        let token = sign(&[&[claims, "--exp", "+1h", "--header", "kid=k"], key.as_slice()].concat());
+        let token = sign(
+            &[
+                &[claims, "--exp", "+1h", "--header", "kid=k"],
+                key.as_slice(),
+            ]
+            .concat(),
+        );
         assert_eq!(resign(&token, &key), token, "{key:?}");
     }
 }
@@ -527,7 +623,16 @@ fn edit_keeps_order_and_changes_only_what_was_asked() {
         "kid=k1",
     ]);
     let out = run(
-        &["edit", &original, "--secret", SECRET, "--set", "roles.1=admin", "--exp", "1900000000"],
+        &[
+            "edit",
+            &original,
+            "--secret",
+            SECRET,
+            "--set",
+            "roles.1=admin",
+            "--exp",
+            "1900000000",
+        ],
         None,
     );
     assert!(out.status.success(), "{}", stderr_of(&out));
@@ -542,7 +647,14 @@ fn edit_keeps_order_and_changes_only_what_was_asked() {
     assert_eq!(self_check(&["--secret", SECRET], &edited).0, json!(true));
     // Only the header changed: the payload keeps its bytes.
     let out = run(
-        &["edit", &original, "--secret", SECRET, "--header", "typ=at+jwt"],
+        &[
+            "edit",
+            &original,
+            "--secret",
+            SECRET,
+            "--header",
+            "typ=at+jwt",
+        ],
         None,
     );
     let edited = stdout_of(&out).trim_end().to_owned();
@@ -578,10 +690,16 @@ fn edit_refuses_without_a_key_unless_unsafe_none() {
     let out = run(&["edit", &token, "--set", "admin=true"], None);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
-    assert!(err.contains("needs a key") && err.contains("--unsafe-none"), "{err}");
+    assert!(
+        err.contains("needs a key") && err.contains("--unsafe-none"),
+        "{err}"
+    );
     assert!(stdout_of(&out).is_empty());
 
-    let out = run(&["edit", &token, "--unsafe-none", "--set", "admin=true"], None);
+    let out = run(
+        &["edit", &token, "--unsafe-none", "--set", "admin=true"],
+        None,
+    );
     assert!(out.status.success(), "{}", stderr_of(&out));
     let none = stdout_of(&out).trim_end().to_owned();
     assert!(none.ends_with('.'), "empty signature: {none}");
@@ -589,7 +707,8 @@ fn edit_refuses_without_a_key_unless_unsafe_none() {
     assert_eq!(part(&none, 1)["admin"], json!(true));
     assert!(stderr_of(&out).contains("warning"), "{}", stderr_of(&out));
     // jwtinspect itself says what it is.
-    let line: Value = serde_json::from_str(stdout_of(&run(&["--json", &none], None)).trim()).unwrap();
+    let line: Value =
+        serde_json::from_str(stdout_of(&run(&["--json", &none], None)).trim()).unwrap();
     let codes: Vec<&str> = line["findings"]
         .as_array()
         .unwrap()
@@ -612,7 +731,10 @@ fn refused(args: &[&str], stdin: Option<&str>, why: &str, secrets: &[String]) {
     assert_eq!(se.lines().count(), 1, "{args:?}: {se}");
     assert!(se.contains(why), "{args:?}: expected {why:?} in {se}");
     for s in secrets {
-        assert!(!so.contains(s.as_str()) && !se.contains(s.as_str()), "{args:?} leaks {s}");
+        assert!(
+            !so.contains(s.as_str()) && !se.contains(s.as_str()),
+            "{args:?} leaks {s}"
+        );
     }
 }
 
@@ -632,9 +754,10 @@ fn bad_input_is_a_usage_error_that_never_shows_the_key() {
     let rsa = key_path("rsa-private.pem");
     let rsa_lines = pem_lines(&rsa);
     let small = key_path("rsa1024-private.pem");
-    let rfc: Value =
-        serde_json::from_slice(&std::fs::read(key_path("../rfc/rfc7515-a2-rs256.key.json")).unwrap())
-            .unwrap();
+    let rfc: Value = serde_json::from_slice(
+        &std::fs::read(key_path("../rfc/rfc7515-a2-rs256.key.json")).unwrap(),
+    )
+    .unwrap();
     let jwk_secrets: Vec<String> = ["d", "p", "q", "dp", "dq", "qi"]
         .iter()
         .map(|m| rfc[m].as_str().unwrap()[..40].to_owned())
@@ -646,7 +769,8 @@ fn bad_input_is_a_usage_error_that_never_shows_the_key() {
     let two = write(
         dir.path(),
         "two.pem",
-        std::fs::read_to_string(&rsa).unwrap() + &std::fs::read_to_string(key_path("rsa2-private.pem")).unwrap(),
+        std::fs::read_to_string(&rsa).unwrap()
+            + &std::fs::read_to_string(key_path("rsa2-private.pem")).unwrap(),
     );
     let short = "only-twenty-bytes-xx".to_owned();
     let short_file = write(dir.path(), "short.txt", &short);
@@ -664,48 +788,152 @@ fn bad_input_is_a_usage_error_that_never_shows_the_key() {
         &[],
     );
     refused(
-        &["sign", "--key", &key_path("../rfc/rfc7515-a2-rs256.pub.json")],
+        &[
+            "sign",
+            "--key",
+            &key_path("../rfc/rfc7515-a2-rs256.pub.json"),
+        ],
         None,
         "public key",
         &[],
     );
-    refused(&["sign", "--key", &small], None, "1024 bits", &pem_lines(&small));
-    refused(&["sign", "--key", &rsa, "--alg", "ES256"], None, "alg ES256 needs an EC P-256", &rsa_lines);
-    refused(&["sign", "--key", &rsa, "--alg", "HS256"], None, "needs an HMAC secret", &rsa_lines);
-    refused(&["sign", "--key", &rsa, "--alg", "none"], None, "--unsafe-none", &rsa_lines);
-    refused(&["sign", "--key", &rsa, "--alg", "XS999"], None, "not an algorithm", &rsa_lines);
-    refused(&["sign", "--key", &rsa, "[1,2]"], None, "must be a JSON object", &rsa_lines);
-    refused(&["sign", "--key", &rsa, "-"], Some("\"text\""), "must be a JSON object", &rsa_lines);
-    refused(&["sign", "--key", &rsa, "{\"a\":"], None, "not valid JSON", &rsa_lines);
-    refused(&["sign", "--key", &two], None, "2 private keys", &rsa_lines);
-    refused(&["sign", "--key", &jwks, "--kid", "nope"], None, "no key with kid \"nope\"", &jwk_secrets);
-    refused(&["sign", "--key", &jwks], None, "pick one with --kid", &jwk_secrets);
-    refused(&["sign", "--key", &enc], None, "not for signatures", &jwk_secrets);
-    refused(&["sign", "--secret", &short], None, "at least 32 bytes", &[short.clone()]);
-    refused(&["sign", "--secret-file", &short_file], None, "at least 32 bytes", &[short.clone()]);
     refused(
-        &["sign", "--secret", SECRET, "--alg", "HS512", "--secret", "x"],
+        &["sign", "--key", &small],
+        None,
+        "1024 bits",
+        &pem_lines(&small),
+    );
+    refused(
+        &["sign", "--key", &rsa, "--alg", "ES256"],
+        None,
+        "alg ES256 needs an EC P-256",
+        &rsa_lines,
+    );
+    refused(
+        &["sign", "--key", &rsa, "--alg", "HS256"],
+        None,
+        "needs an HMAC secret",
+        &rsa_lines,
+    );
+    refused(
+        &["sign", "--key", &rsa, "--alg", "none"],
+        None,
+        "--unsafe-none",
+        &rsa_lines,
+    );
+    refused(
+        &["sign", "--key", &rsa, "--alg", "XS999"],
+        None,
+        "not an algorithm",
+        &rsa_lines,
+    );
+    refused(
+        &["sign", "--key", &rsa, "[1,2]"],
+        None,
+        "must be a JSON object",
+        &rsa_lines,
+    );
+    refused(
+        &["sign", "--key", &rsa, "-"],
+        Some("\"text\""),
+        "must be a JSON object",
+        &rsa_lines,
+    );
+    refused(
+        &["sign", "--key", &rsa, "{\"a\":"],
+        None,
+        "not valid JSON",
+        &rsa_lines,
+    );
+    refused(&["sign", "--key", &two], None, "2 private keys", &rsa_lines);
+    refused(
+        &["sign", "--key", &jwks, "--kid", "nope"],
+        None,
+        "no key with kid \"nope\"",
+        &jwk_secrets,
+    );
+    refused(
+        &["sign", "--key", &jwks],
+        None,
+        "pick one with --kid",
+        &jwk_secrets,
+    );
+    refused(
+        &["sign", "--key", &enc],
+        None,
+        "not for signatures",
+        &jwk_secrets,
+    );
+    refused(
+        &["sign", "--secret", &short],
+        None,
+        "at least 32 bytes",
+        std::slice::from_ref(&short),
+    );
+    refused(
+        &["sign", "--secret-file", &short_file],
+        None,
+        "at least 32 bytes",
+        std::slice::from_ref(&short),
+    );
+    refused(
+        &[
+            "sign", "--secret", SECRET, "--alg", "HS512", "--secret", "x",
+        ],
         None,
         "cannot be used multiple times",
         &[SECRET.to_owned()],
     );
     let hs384 = SECRET[..40].to_owned();
-    refused(&["sign", "--secret", &hs384, "--alg", "HS384"], None, "at least 48 bytes", &[hs384.clone()]);
+    refused(
+        &["sign", "--secret", &hs384, "--alg", "HS384"],
+        None,
+        "at least 48 bytes",
+        std::slice::from_ref(&hs384),
+    );
     refused(
         &[
             "sign",
-            &format!("--secret={}", std::fs::read_to_string(key_path("rsa-public.pem")).unwrap()),
+            &format!(
+                "--secret={}",
+                std::fs::read_to_string(key_path("rsa-public.pem")).unwrap()
+            ),
         ],
         None,
         "key-confusion",
         &[],
     );
-    refused(&["sign", "--key", &rsa, "--set", "novalue"], None, "NAME=VALUE", &rsa_lines);
-    refused(&["sign", "--key", &rsa, "--unset", "nope"], None, "no such member", &rsa_lines);
-    refused(&["sign", "--key", &rsa, "--exp", "soon"], None, "+15m", &rsa_lines);
-    refused(&["sign", "--key", &rsa, "--header", "alg=HS256"], None, "--alg", &rsa_lines);
+    refused(
+        &["sign", "--key", &rsa, "--set", "novalue"],
+        None,
+        "NAME=VALUE",
+        &rsa_lines,
+    );
+    refused(
+        &["sign", "--key", &rsa, "--unset", "nope"],
+        None,
+        "no such member",
+        &rsa_lines,
+    );
+    refused(
+        &["sign", "--key", &rsa, "--exp", "soon"],
+        None,
+        "+15m",
+        &rsa_lines,
+    );
+    refused(
+        &["sign", "--key", &rsa, "--header", "alg=HS256"],
+        None,
+        "--alg",
+        &rsa_lines,
+    );
     refused(&["sign"], None, "sign needs a key", &[]);
-    refused(&["edit", "not-a-token", "--key", &rsa], None, "3", &rsa_lines);
+    refused(
+        &["edit", "not-a-token", "--key", &rsa],
+        None,
+        "3",
+        &rsa_lines,
+    );
 }
 
 mod round_trip {

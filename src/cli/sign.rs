@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::secret::Secret;
+use crate::sign::{KeySource, Spec, Start};
 
 pub const SIGN_MORE: &str = "Examples: jwtinspect sign --help";
 pub const EDIT_MORE: &str = "Examples: jwtinspect edit --help";
@@ -34,7 +35,7 @@ Examples:
     jwtinspect edit \"$token\" --secret-file secret.txt --exp +1h
   Drop a role, add a claim, keep everything else where it was:
     jwtinspect edit \"$token\" --key private.pem --unset roles --set tenant=acme
-  An alg none copy, to check that your API rejects it (warns on stderr):
+  An alg none copy, to check that your API rejects it (with a warning):
     jwtinspect edit \"$token\" --unsafe-none";
 
 /// `jwtinspect sign [CLAIMS] [OPTIONS]`
@@ -166,4 +167,55 @@ pub struct MakeArgs {
     /// Print the new token's inspection (one JSON line) instead of the bare token.
     #[arg(long, help_heading = "Output")]
     pub json: bool,
+}
+
+impl SignArgs {
+    /// The resolved flags.
+    pub fn spec(&self) -> Spec {
+        self.make.spec(Start::Claims(self.claims.clone()), false)
+    }
+}
+
+impl EditArgs {
+    /// The resolved flags.
+    pub fn spec(&self) -> Spec {
+        self.make
+            .spec(Start::Token(self.token.clone()), self.unsafe_none)
+    }
+}
+
+impl MakeArgs {
+    fn spec(&self, start: Start, unsafe_none: bool) -> Spec {
+        let key = if let Some(path) = &self.key {
+            KeySource::File {
+                path: path.clone(),
+                kid: self.kid.clone(),
+            }
+        } else if let Some(s) = &self.secret {
+            KeySource::Secret(s.clone())
+        } else if let Some(path) = &self.secret_file {
+            KeySource::SecretFile(path.clone())
+        } else if let Some(s) = &self.secret_base64 {
+            KeySource::SecretBase64(s.clone())
+        } else {
+            KeySource::None
+        };
+        Spec {
+            alg: self.alg.clone(),
+            headers: self.headers.clone(),
+            sets: self.sets.clone(),
+            unsets: self.unsets.clone(),
+            iss: self.iss.clone(),
+            sub: self.sub.clone(),
+            aud: self.aud.clone(),
+            jti: self.jti.clone(),
+            exp: self.exp.clone(),
+            nbf: self.nbf.clone(),
+            iat: self.iat.clone(),
+            no_iat: self.no_iat,
+            now: self.now.clone(),
+            unsafe_none,
+            ..Spec::new(start, key)
+        }
+    }
 }

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{Map, Value};
 
-use crate::decode::{self, Form};
+use crate::token::decode::{self, Form};
 
 /// A token in the making.
 #[derive(Debug, Clone, PartialEq)]

@@ -17,10 +17,10 @@ use base64::Engine;
 use jsonwebtoken::EncodingKey;
 use serde_json::{Map, Value};
 
-use crate::decode::{b64_segment, quote};
 use crate::error::Error;
-use crate::keys::{self, der_element, Curve, Material as VerifyMaterial};
-use crate::verify::{Alg, Needs};
+use crate::token::decode::{b64_segment, quote};
+use crate::verify::keys::{self, der_element, Curve, Material as VerifyMaterial};
+use crate::verify::signature::{Alg, Needs};
 
 /// The smallest RSA modulus a token may be signed with (RFC 7518 §3.3, §3.5).
 const MIN_RSA_BITS: usize = 2048;

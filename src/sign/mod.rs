@@ -6,16 +6,16 @@
 //! allows, sign. Nothing here prints: the caller writes the token (or its
 //! inspection) and the notes for stderr.
 
-pub mod draft;
-pub mod key;
-pub mod time;
+pub(crate) mod draft;
+pub(crate) mod key;
+pub(crate) mod time;
 
 use std::io::Read;
 
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::verify::{Alg, Needs};
+use crate::verify::signature::{Alg, Needs};
 
 pub use draft::Draft;
 pub use key::{KeySource, SigningKey};
@@ -143,7 +143,7 @@ pub fn make(spec: &Spec) -> Result<Made, Error> {
         (Some(key), Some(alg)) => key.sign(alg, input.as_bytes())?,
         _ => {
             notes.push(
-                "warning: an alg none token is unsigned and proves nothing; make it only to \
+                "an alg none token is unsigned and proves nothing; make it only to \
                  test that servers reject it"
                     .to_owned(),
             );

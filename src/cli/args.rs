@@ -8,8 +8,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::secret::Secret;
 
-pub mod sign;
-
 /// `-h` stays short; this line points at the long help.
 const MORE: &str = "Examples and exit codes: jwtinspect --help";
 
@@ -132,11 +130,11 @@ pub enum Command {
     #[command(after_help = REFRESH_MORE, after_long_help = REFRESH_EXAMPLES)]
     Refresh(RefreshArgs),
     /// Make a signed token from claims (or from a `jwtinspect --json` line).
-    #[command(after_help = sign::SIGN_MORE, after_long_help = sign::SIGN_EXAMPLES)]
-    Sign(sign::SignArgs),
+    #[command(after_help = super::sign::SIGN_MORE, after_long_help = super::sign::SIGN_EXAMPLES)]
+    Sign(super::sign::SignArgs),
     /// Change a token's claims or header, then re-sign it.
-    #[command(after_help = sign::EDIT_MORE, after_long_help = sign::EDIT_EXAMPLES)]
-    Edit(sign::EditArgs),
+    #[command(after_help = super::sign::EDIT_MORE, after_long_help = super::sign::EDIT_EXAMPLES)]
+    Edit(super::sign::EditArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_MORE, after_long_help = COMPLETIONS_EXAMPLES)]
     Completions {

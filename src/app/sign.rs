@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::error::{self, Error, ExitCode};
+use crate::error::{self, Error, Exit};
 use crate::meaning::inspect::{self, Checks};
 use crate::meaning::time::Clock;
 use crate::messages;
@@ -12,7 +12,7 @@ use crate::sign::{self, Spec};
 use crate::token::decode;
 
 /// Make the token `spec` asks for; `json` prints its `--json` inspection line.
-pub(crate) fn run(spec: &Spec, json: bool) -> Result<ExitCode, Error> {
+pub(crate) fn run(spec: &Spec, json: bool) -> Result<Exit, Error> {
     let made = sign::make(spec)?;
     for note in &made.notes {
         messages::warning(note);
@@ -37,5 +37,5 @@ pub(crate) fn run(spec: &Spec, json: bool) -> Result<ExitCode, Error> {
         writeln!(out, "{}", made.token).map_err(error::write_err)?;
     }
     out.flush().map_err(error::write_err)?;
-    Ok(ExitCode::Ok)
+    Ok(Exit::Ok)
 }

@@ -18,6 +18,7 @@ mod report;
 mod sanitize;
 mod scan;
 mod secret;
+mod sign;
 mod token;
 mod verify;
 

@@ -14,6 +14,7 @@ pub mod http;
 pub mod input;
 pub mod inspect;
 pub mod jsonparse;
+pub mod jwe;
 pub mod keys;
 pub mod login;
 pub mod pipeline;

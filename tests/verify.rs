@@ -819,6 +819,20 @@ fn an_unknown_crit_parameter_fails_verification() {
     assert_eq!(verdict(&key, &t).0, json!(true));
 }
 
+/// The findings and the verifier judge `crit` by one rule set: a name listed
+/// twice is invalid for both (the verifier used to call such a token verified).
+#[test]
+fn a_crit_name_listed_twice_fails_verification_as_its_finding_says() {
+    let key = key_arg(&key_path("rsa-public.pem"));
+    let t = jws(
+        &json!({"alg": "RS256", "b64": true, "crit": ["b64", "b64"]}),
+        &claims(),
+        Signer::Private("rsa-private.pem"),
+    );
+    let line = refused(&key, &t, "twice");
+    assert!(codes(&line).contains(&"crit-invalid".to_owned()), "{line}");
+}
+
 #[test]
 fn b64_false_has_no_place_in_a_jwt() {
     let key = key_arg(&key_path("rsa-public.pem"));
@@ -903,7 +917,7 @@ fn unusable_keys_files_are_usage_errors() {
     let bad_jwks = write(
         dir.path(),
         "bad.json",
-        json!({"keys": [{"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA", "kid": "k1"}]})
+        json!({"keys": [{"kty": "EC", "crv": "P-192", "x": "AA", "y": "AA", "kid": "k1"}]})
             .to_string(),
     );
     let cases = [
@@ -911,7 +925,7 @@ fn unusable_keys_files_are_usage_errors() {
         (garbage, "not a PEM public key"),
         (
             bad_jwks,
-            "no usable key: kid \"k1\": curve \"secp256k1\" is not supported",
+            "no usable key: kid \"k1\": curve \"P-192\" is not supported",
         ),
         (
             dir.path().join("missing.pem").display().to_string(),
@@ -1011,7 +1025,7 @@ fn idp(tls: bool, doc: impl Fn(&str) -> Value + Send + Sync + 'static) -> Server
             "/odd-jwks.json" => Reply::json(
                 200,
                 &json!({"keys": [
-                    {"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA", "kid": "k1"},
+                    {"kty": "EC", "crv": "P-192", "x": "AA", "y": "AA", "kid": "k1"},
                     {"kty": "RSA", "use": "sig"},
                 ]}),
             ),
@@ -1145,7 +1159,7 @@ fn a_fetched_jwks_without_usable_keys_verifies_nothing() {
     refused(
         &strings(&["--jwks-url", &url]),
         &t,
-        "holds no usable key: kid \"k1\": curve \"secp256k1\" is not supported (P-256, P-384, P-521); no \"n\" member",
+        "holds no usable key: kid \"k1\": curve \"P-192\" is not supported (P-256, P-384, P-521, secp256k1); no \"n\" member",
     );
 }
 

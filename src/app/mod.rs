@@ -3,6 +3,7 @@
 
 pub(crate) mod pipeline;
 pub(crate) mod reporter;
+mod sign;
 
 use std::io::{self, Write};
 
@@ -28,6 +29,8 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             cli::man::completions(shell, &mut io::stdout().lock()).map_err(error::write_err)?;
             Ok(Exit::Ok)
         }
+        Some(Command::Sign(args)) => sign::run(&args.spec(), args.make.json),
+        Some(Command::Edit(args)) => sign::run(&args.spec(), args.make.json),
         Some(Command::Login(args)) => {
             let settings = Settings::resolve(&args.inspect, &env)?;
             let answer = login::login(&args, &env)?;

@@ -5,5 +5,6 @@
 mod args;
 pub(crate) mod man;
 mod resolve;
+pub(crate) mod sign;
 
 pub use args::*;

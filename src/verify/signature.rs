@@ -1,5 +1,5 @@
 //! Signature verification with the user's keys: the jsonwebtoken crate for
-//! the algorithms it has, its backend (aws-lc-rs) directly for ES512.
+//! the algorithms it has, its backend (aws-lc-rs) directly for ES512 and ES256K.
 //!
 //! The tool's tolerant decoder has already read the header; jsonwebtoken only
 //! ever sees the signing input, the signature and a key whose kind fits the
@@ -13,7 +13,9 @@ use serde_json::{Map, Value};
 
 use crate::meaning::findings::Finding;
 use crate::meaning::inspect::{Verification, Verifier};
-use crate::token::decode::{self, quote, Decoded, Form, REGISTERED_HEADERS};
+use crate::token;
+use crate::token::decode::{self, quote, Decoded, Form};
+use crate::token::header::{Crit, CritError, B64};
 use crate::verify::keys::{self, Curve, Key, KeySet, Material};
 
 /// The algorithms that can verify (RFC 7518 §3.1, RFC 8037 §3.1, RFC 9864 §2.2).
@@ -31,6 +33,8 @@ pub enum Alg {
     ES256,
     ES384,
     ES512,
+    /// ECDSA on secp256k1 with SHA-256 (RFC 8812 §3.2).
+    ES256K,
     EdDSA,
     /// The fully-specified name of EdDSA with Ed25519 (RFC 9864).
     Ed25519,
@@ -38,7 +42,7 @@ pub enum Alg {
 
 /// What kind of key an algorithm needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Needs {
+pub(crate) enum Needs {
     Hmac,
     Rsa,
     Ec(Curve),
@@ -46,7 +50,7 @@ enum Needs {
 }
 
 impl Alg {
-    pub const ALL: [Alg; 14] = [
+    pub const ALL: [Alg; 15] = [
         Alg::HS256,
         Alg::HS384,
         Alg::HS512,
@@ -59,6 +63,7 @@ impl Alg {
         Alg::ES256,
         Alg::ES384,
         Alg::ES512,
+        Alg::ES256K,
         Alg::EdDSA,
         Alg::Ed25519,
     ];
@@ -77,6 +82,7 @@ impl Alg {
             Alg::ES256 => "ES256",
             Alg::ES384 => "ES384",
             Alg::ES512 => "ES512",
+            Alg::ES256K => "ES256K",
             Alg::EdDSA => "EdDSA",
             Alg::Ed25519 => "Ed25519",
         }
@@ -93,7 +99,7 @@ impl Alg {
         names.join(", ")
     }
 
-    fn needs(self) -> Needs {
+    pub(crate) fn needs(self) -> Needs {
         match self {
             Alg::HS256 | Alg::HS384 | Alg::HS512 => Needs::Hmac,
             Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
@@ -102,12 +108,13 @@ impl Alg {
             Alg::ES256 => Needs::Ec(Curve::P256),
             Alg::ES384 => Needs::Ec(Curve::P384),
             Alg::ES512 => Needs::Ec(Curve::P521),
+            Alg::ES256K => Needs::Ec(Curve::Secp256k1),
             Alg::EdDSA | Alg::Ed25519 => Needs::Ed25519,
         }
     }
 
-    /// jsonwebtoken's name for it; None where jsonwebtoken lacks it (ES512).
-    fn jsonwebtoken(self) -> Option<jsonwebtoken::Algorithm> {
+    /// jsonwebtoken's name for it; None where jsonwebtoken lacks it (ES512, ES256K).
+    pub(crate) fn jsonwebtoken(self) -> Option<jsonwebtoken::Algorithm> {
         use jsonwebtoken::Algorithm as J;
         Some(match self {
             Alg::HS256 => J::HS256,
@@ -121,7 +128,7 @@ impl Alg {
             Alg::PS512 => J::PS512,
             Alg::ES256 => J::ES256,
             Alg::ES384 => J::ES384,
-            Alg::ES512 => return None,
+            Alg::ES512 | Alg::ES256K => return None,
             Alg::EdDSA | Alg::Ed25519 => J::EdDSA,
         })
     }
@@ -235,7 +242,7 @@ impl KeyVerifier {
                 ))
             }
         };
-        if name.eq_ignore_ascii_case("none") {
+        if token::header::is_alg_none(name) {
             return Err(Failure::new(
                 "alg none is unsigned",
                 format!(
@@ -406,65 +413,59 @@ fn fits(key: &Key, alg: Alg) -> Result<(), String> {
 /// `b64` (RFC 7797) and `crit` (RFC 7515 §4.1.11): jwtinspect implements no
 /// header extension, so a token that makes one critical does not verify.
 fn extensions(header: &Map<String, Value>) -> Result<(), Failure> {
-    match header.get("b64") {
-        None | Some(Value::Bool(true)) => {}
-        Some(Value::Bool(false)) => {
+    match token::header::b64(header) {
+        B64::Encoded => {}
+        B64::Unencoded => {
             return Err(Failure::new(
                 "b64: false has no place in a JWT",
                 "b64: false (RFC 7797 unencoded payload) has no place in a JWT (RFC 7797 §7): the signature is not checked",
             ))
         }
-        Some(_) => {
+        B64::NotBoolean => {
             return Err(Failure::new(
                 "b64 is not a boolean",
                 "the header's b64 (RFC 7797) is not a boolean: the signature is not checked",
             ))
         }
     }
-    let Some(crit) = header.get("crit") else {
-        return Ok(());
-    };
-    let names: Option<Vec<&str>> = match crit {
-        Value::Array(items) if !items.is_empty() => items.iter().map(Value::as_str).collect(),
-        _ => None,
-    };
-    let Some(names) = names else {
-        return Err(Failure::new(
-            "crit is malformed",
-            "crit must be a non-empty array of header parameter names (RFC 7515 §4.1.11): the token is invalid",
-        ));
-    };
-    if let Some(missing) = names.iter().find(|n| !header.contains_key(**n)) {
-        return Err(Failure::new(
-            "crit names a missing parameter",
-            format!(
-                "crit names {}, which is not in the header (RFC 7515 §4.1.11): the token is invalid",
-                quote(missing.as_bytes())
-            ),
-        ));
-    }
-    // `b64` is understood: only `b64: true` (the JWS default) gets this far.
-    let names: Vec<&str> = names.into_iter().filter(|n| *n != "b64").collect();
-    if names.is_empty() {
-        return Ok(());
-    }
-    let shown = || listed(names.iter().map(|n| quote(n.as_bytes())));
-    if names.iter().any(|n| REGISTERED_HEADERS.contains(n)) {
-        return Err(Failure::new(
+    let shown = |names: &[&str]| listed(names.iter().map(|n| quote(n.as_bytes())));
+    match token::header::crit(header) {
+        Crit::Understood => Ok(()),
+        Crit::Invalid(CritError::NotAList(_) | CritError::Empty | CritError::NotAString) => {
+            Err(Failure::new(
+                "crit is malformed",
+                "crit must be a non-empty array of header parameter names (RFC 7515 §4.1.11): the token is invalid",
+            ))
+        }
+        Crit::Invalid(CritError::Registered(names)) => Err(Failure::new(
             "crit lists a standard parameter",
             format!(
                 "crit ({}) lists a standard header parameter, which RFC 7515 §4.1.11 forbids: the token is invalid",
-                shown()
+                shown(&names)
             ),
-        ));
+        )),
+        Crit::Invalid(CritError::Absent(names)) => Err(Failure::new(
+            "crit names a missing parameter",
+            format!(
+                "crit names {}, which is not in the header (RFC 7515 §4.1.11): the token is invalid",
+                shown(&names)
+            ),
+        )),
+        Crit::Invalid(CritError::Twice(name)) => Err(Failure::new(
+            "crit lists a name twice",
+            format!(
+                "crit lists {} twice (RFC 7515 §4.1.11): the token is invalid",
+                quote(name.as_bytes())
+            ),
+        )),
+        Crit::Unsupported(names) => Err(Failure::new(
+            "crit names an extension jwtinspect does not implement",
+            format!(
+                "crit names {}, which jwtinspect does not implement: RFC 7515 §4.1.11 requires such a token to be rejected",
+                shown(&names)
+            ),
+        )),
     }
-    Err(Failure::new(
-        "crit names an extension jwtinspect does not implement",
-        format!(
-            "crit names {}, which jwtinspect does not implement: RFC 7515 §4.1.11 requires such a token to be rejected",
-            shown()
-        ),
-    ))
 }
 
 /// The signing input (`header.payload`, as found) and the decoded signature.
@@ -595,7 +596,7 @@ pub fn parse_algs(names: &[String]) -> Result<Vec<Alg>, String> {
     names
         .iter()
         .map(|n| {
-            if n.eq_ignore_ascii_case("none") {
+            if token::header::is_alg_none(n) {
                 Err("--alg none: alg none never verifies; it cannot be accepted".to_owned())
             } else {
                 Alg::parse(n).ok_or_else(|| {

@@ -318,6 +318,25 @@ fn the_api_answers_what_the_command_line_says() {
 }
 
 #[test]
+fn a_pasted_login_answer_gives_each_token_with_its_field() {
+    let s = Served::start();
+    let access = hs256(&claims(NOW_UNIX + 600), SECRET);
+    let refresh = hs256(&json!({ "sub": "campjo", "exp": NOW_UNIX + 86_400 }), SECRET);
+    let answer = json!({ "access_token": access, "refresh_token": refresh, "expires_in": 600 });
+    let r = s.api("inspect", &json!({ "text": answer.to_string(), "now": NOW }));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let tokens = r.json()["tokens"].clone();
+    let fields: Vec<&str> = tokens
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["access_token", "refresh_token"]);
+    assert_eq!(tokens[0]["token"], access.as_str());
+}
+
+#[test]
 fn the_api_verifies_with_a_pasted_pem_or_jwk() {
     let s = Served::start();
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/keys");

@@ -15,8 +15,7 @@ use aws_lc_rs::signature::{
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey};
-use jwtinspect::inspect::Verifier;
-use jwtinspect::{decode, keys, verify::KeyVerifier};
+use jwtinspect::{decode, key_file, secret, KeyVerifier, Verifier};
 
 fn testdata(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -109,13 +108,13 @@ fn main() {
     for (alg, private, public, raw) in rows {
         let token = mint(alg, private);
         let keys = if public.is_empty() {
-            keys::secret(b"bench secret".to_vec(), "--secret", "bench".into())
+            secret(b"bench secret".to_vec(), "--secret", "bench".into())
         } else {
-            keys::key_file(&testdata(public))
+            key_file(&testdata(public))
         }
         .expect("key");
         let verifier = KeyVerifier::new(keys, Vec::new());
-        let decoded = decode::decode(&token);
+        let decoded = decode(&token);
         assert!(verifier.verify(&token, &decoded).verified, "{alg}");
         let ours = rate(secs, || {
             assert!(verifier.verify(&token, &decoded).verified);

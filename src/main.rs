@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use jwtinspect::cli::Cli;
+use jwtinspect::{messages, Cli};
 
 fn main() -> ExitCode {
     // A bug must not dump a backtrace on a user: one line, then exit 101.
@@ -12,7 +12,7 @@ fn main() -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("jwtinspect: internal error{at}; please report it");
+        messages::error(&format!("internal error{at}; please report it"));
     }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -20,13 +20,10 @@ fn main() -> ExitCode {
     };
     match jwtinspect::run(cli) {
         Ok(code) => ExitCode::from(code.code() as u8),
-        Err(jwtinspect::error::Error::BrokenPipe) => ExitCode::SUCCESS,
+        Err(jwtinspect::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            // Messages quote input: escape it once more, whatever the message.
-            eprintln!(
-                "jwtinspect: {}",
-                jwtinspect::sanitize::escape(&e.to_string())
-            );
+            // Messages quote input: `messages` escapes whatever the message.
+            messages::error(&e.to_string());
             ExitCode::from(e.exit_code().code() as u8)
         }
     }
@@ -47,6 +44,6 @@ fn clap_error(e: clap::Error) -> ExitCode {
     let rendered = e.render().to_string();
     let first = rendered.lines().next().unwrap_or("invalid arguments");
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    eprintln!("jwtinspect: {first}; see 'jwtinspect --help'");
+    messages::error(&format!("{first}; see 'jwtinspect --help'"));
     ExitCode::from(2)
 }

@@ -4,10 +4,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jwtinspect::config::{OutputMode, Settings};
-use jwtinspect::inspect::Checks;
-use jwtinspect::scan::{self, Scanner};
-use jwtinspect::time::{Clock, Zone};
+use jwtinspect::{scan_all, Checks, Clock, OutputMode, Scanner, Settings, Zone};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -108,15 +105,15 @@ proptest! {
 
     #[test]
     fn any_string_never_panics(s in any::<String>()) {
-        let _ = jwtinspect::decode::decode(&s);
-        let _ = scan::scan_all(s.as_bytes());
+        let _ = jwtinspect::decode(&s);
+        let _ = scan_all(s.as_bytes());
         inspect_all(s.as_bytes());
     }
 
     #[test]
     fn any_bytes_never_panic_and_never_reach_the_terminal_raw(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let report = inspect_all(&bytes);
-        prop_assert!(!report.chars().any(|c| jwtinspect::sanitize::is_hostile(c) && c != '\n'));
+        prop_assert!(!report.chars().any(|c| jwtinspect::is_hostile(c) && c != '\n'));
     }
 
     #[test]
@@ -127,7 +124,7 @@ proptest! {
     #[test]
     fn decode_inverts_encode(header in json_object(), payload in json_object()) {
         let tok = format!("{}.{}.c2ln", b64(&header), b64(&payload));
-        let d = jwtinspect::decode::decode(&tok);
+        let d = jwtinspect::decode(&tok);
         let (h, p) = (d.header.expect("header decodes"), d.payload.expect("payload decodes"));
         // Compared as text: values and member order both.
         prop_assert_eq!(serde_json::to_string(&h).unwrap(), serde_json::to_string(&header).unwrap());
@@ -149,7 +146,7 @@ proptest! {
             text.push(*after);
         }
         text.push_str(&tail);
-        let found: Vec<String> = scan::scan_all(text.as_bytes())
+        let found: Vec<String> = scan_all(text.as_bytes())
             .iter()
             .map(|c| String::from_utf8(c.text(text.as_bytes()).into_owned()).unwrap())
             .collect();
@@ -163,7 +160,7 @@ proptest! {
     #[test]
     fn streaming_in_two_pieces_finds_the_same(text in "[ a-z\n.\"]{0,20}(eyJ[a-zA-Z0-9]{1,20}[.]eyJ[a-z0-9]{0,20}[.][a-z]{0,9}[ \n.]){0,4}[ a-z\n]{0,20}", cut in any::<prop::sample::Index>()) {
         let bytes = text.as_bytes();
-        let whole: Vec<_> = scan::scan_all(bytes).into_iter().map(|c| (c.start, c.end)).collect();
+        let whole: Vec<_> = scan_all(bytes).into_iter().map(|c| (c.start, c.end)).collect();
         let cut = cut.index(bytes.len() + 1);
         let s = Scanner::default();
         let mut pieces = Vec::new();

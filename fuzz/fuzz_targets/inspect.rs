@@ -17,11 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jwtinspect::config::{OutputMode, Settings};
-use jwtinspect::inspect::Checks;
-use jwtinspect::sanitize::is_hostile;
-use jwtinspect::time::{Clock, Zone};
-use jwtinspect::verify::KeyVerifier;
+use jwtinspect::{is_hostile, Checks, Clock, KeyVerifier, OutputMode, Settings, Zone};
 use libfuzzer_sys::fuzz_target;
 
 /// Clocks to judge by: the epoch, a date in 2023, the last second of 9999.
@@ -32,13 +28,13 @@ fn verifiers() -> &'static [Option<Arc<KeyVerifier>>; 3] {
     static KEYS: OnceLock<[Option<Arc<KeyVerifier>>; 3]> = OnceLock::new();
     KEYS.get_or_init(|| {
         let secret =
-            jwtinspect::keys::secret(b"secret".to_vec(), "--secret", "the --secret".into())
+            jwtinspect::secret(b"secret".to_vec(), "--secret", "the --secret".into())
                 .expect("a secret");
         let jwk: serde_json::Value =
             serde_json::from_str(include_str!("../../testdata/rfc/rfc7515-a3-es256.pub.json"))
                 .expect("JWK JSON");
         let set = serde_json::Value::Array(vec![jwk]);
-        let ec = jwtinspect::keys::jwks(&set, "the JWK").expect("a JWK set");
+        let ec = jwtinspect::jwks(&set, "the JWK").expect("a JWK set");
         [
             None,
             Some(Arc::new(KeyVerifier::new(secret, Vec::new()))),

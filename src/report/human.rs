@@ -8,11 +8,11 @@ use colored::{ColoredString, Colorize};
 use serde_json::{Map, Value};
 
 use crate::config::Settings;
-use crate::findings::Severity;
-use crate::glossary::{Explained, Part};
-use crate::inspect::{Inspection, Status};
+use crate::meaning::findings::Severity;
+use crate::meaning::glossary::{Explained, Part};
+use crate::meaning::inspect::{Inspection, Status};
+use crate::meaning::time::{self, Zone};
 use crate::sanitize::escape;
-use crate::time::{self, Zone};
 
 /// Claim values longer than this are cut in the human report (not in --json).
 const VALUE_LIMIT: usize = 2000;

@@ -9,21 +9,12 @@
 //! controls, bidi and zero-width characters as `\uXXXX`, so JSON Lines shown
 //! on a terminal cannot drive it either. The data is unchanged.
 
-use std::io::{self, Write};
-
 use serde_json::{Map, Number, Value};
 
-use crate::findings::Finding;
-use crate::inspect::Inspection;
+use crate::meaning::findings::Finding;
+use crate::meaning::inspect::Inspection;
+use crate::meaning::time;
 use crate::sanitize;
-use crate::time;
-
-/// Write one inspection as a JSON line.
-pub fn write<W: Write>(out: &mut W, i: &Inspection) -> io::Result<()> {
-    let mut line = Vec::with_capacity(2048);
-    write_line(&mut line, i);
-    out.write_all(&line)
-}
 
 /// Append one inspection, as a JSON line ending in a newline, to `out`.
 pub fn write_line(out: &mut Vec<u8>, i: &Inspection) {
@@ -303,9 +294,9 @@ mod reference {
     use serde::Serialize;
     use serde_json::{Map, Value};
 
-    use crate::findings::Finding;
-    use crate::inspect::Inspection;
-    use crate::time;
+    use crate::meaning::findings::Finding;
+    use crate::meaning::inspect::Inspection;
+    use crate::meaning::time;
 
     #[derive(Serialize)]
     struct Line<'a> {
@@ -418,9 +409,9 @@ mod reference {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode;
-    use crate::inspect::{self, Checks};
-    use crate::time::Clock;
+    use crate::meaning::inspect::{self, Checks};
+    use crate::meaning::time::Clock;
+    use crate::token::decode;
     use base64::Engine;
     use serde::Serialize;
 

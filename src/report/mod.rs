@@ -1,15 +1,17 @@
 //! Reports: the output modes, one owner each. Nothing upstream prints.
 
-pub mod human;
-pub mod json;
+pub(crate) mod glossary;
+pub(crate) mod human;
+pub(crate) mod json;
 
 use std::io::Write;
 
-use crate::claims;
 use crate::config::{OutputMode, Settings};
 use crate::error::{write_err, Error, ExitCode};
-use crate::glossary::Explained;
-use crate::inspect::Inspection;
+use crate::meaning::claims;
+use crate::meaning::glossary::Explained;
+use crate::meaning::inspect::Inspection;
+use crate::messages;
 use crate::sanitize;
 
 /// The exit code an inspection earns: a failed check is 1.
@@ -75,11 +77,7 @@ impl<W: Write> Printer<W> {
                     }
                     None => {
                         code = ExitCode::CheckFailed;
-                        eprintln!(
-                            "jwtinspect: {}: no claim {}",
-                            sanitize::escape(i.source),
-                            sanitize::escape(path)
-                        );
+                        messages::error(&format!("{}: no claim {path}", i.source));
                     }
                 }
             }

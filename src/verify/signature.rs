@@ -11,10 +11,10 @@ use base64::Engine;
 use jsonwebtoken::crypto;
 use serde_json::{Map, Value};
 
-use crate::decode::{self, quote, Decoded, Form, REGISTERED_HEADERS};
-use crate::findings::Finding;
-use crate::inspect::{Verification, Verifier};
-use crate::keys::{self, Curve, Key, KeySet, Material};
+use crate::meaning::findings::Finding;
+use crate::meaning::inspect::{Verification, Verifier};
+use crate::token::decode::{self, quote, Decoded, Form, REGISTERED_HEADERS};
+use crate::verify::keys::{self, Curve, Key, KeySet, Material};
 
 /// The algorithms that can verify (RFC 7518 §3.1, RFC 8037 §3.1, RFC 9864 §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,12 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::claims::{self, Summary};
-use crate::decode::{self, Decoded, Form};
-use crate::findings::{self, Finding};
-use crate::input::Found;
-use crate::risks::{self, Judge};
-use crate::time::{self, Clock, Times};
+use crate::meaning::claims::{self, Summary};
+use crate::meaning::findings::{self, Finding};
+use crate::meaning::risks::{self, Judge};
+use crate::meaning::time::{self, Clock, Times};
+use crate::scan::input::Found;
+use crate::token::decode::{self, Decoded, Form};
 
 /// What a run checks every token against.
 #[derive(Debug, Clone)]
@@ -87,24 +87,6 @@ impl Inspection<'_> {
     pub fn payload(&self) -> Option<&Map<String, Value>> {
         self.decoded.payload.as_ref().ok()
     }
-}
-
-/// Inspect one token found at `source` (under JSON key `field`).
-pub fn inspect<'a>(
-    source: &'a str,
-    field: Option<&'a str>,
-    token: &'a str,
-    checks: &Checks,
-    verifier: Option<&dyn Verifier>,
-) -> Inspection<'a> {
-    inspect_decoded(
-        source,
-        field,
-        token,
-        decode::decode(token),
-        checks,
-        verifier,
-    )
 }
 
 /// Decode and inspect a token found in an input; None when neither its

@@ -14,9 +14,9 @@ use aws_lc_rs::signature::{self as sig, ParsedPublicKey};
 use jsonwebtoken::DecodingKey;
 use serde_json::{Map, Value};
 
-use crate::decode::{b64_segment, quote};
 use crate::error::Error;
-use crate::http::Http;
+use crate::net::http::Http;
+use crate::token::decode::{b64_segment, quote};
 
 /// The NIST curves of ES256, ES384 and ES512.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

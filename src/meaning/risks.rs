@@ -8,11 +8,11 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use crate::claims::Claims;
-use crate::decode::{Decoded, REGISTERED_HEADERS};
-use crate::findings::{self, Finding};
+use crate::meaning::claims::Claims;
+use crate::meaning::findings::{self, Finding};
+use crate::meaning::time::{self, Clock, Times};
 use crate::sanitize::{self, quoted};
-use crate::time::{self, Clock, Times};
+use crate::token::decode::{Decoded, REGISTERED_HEADERS};
 
 /// A token longer than this is flagged: many servers reject request headers over 8 KiB.
 pub const LARGE_TOKEN: usize = 8 * 1024;
@@ -340,8 +340,8 @@ fn size(token: &str, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::decode;
-    use crate::findings::Severity;
+    use crate::meaning::findings::Severity;
+    use crate::token::decode::decode;
     use base64::Engine;
 
     fn b64(s: &str) -> String {

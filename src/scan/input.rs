@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use memchr::memmem;
 use serde_json::Value;
 
+use super::find::{self, Candidate, Scanner};
 use crate::error::Error;
-use crate::scan::{self, Candidate, Scanner};
 
 /// Bytes read per block.
 pub const BLOCK: usize = 256 * 1024;
@@ -366,10 +366,10 @@ fn collect_json<'v>(
 ) {
     match value {
         Value::String(s) => {
-            if scan::is_whole_token(s) {
+            if find::is_whole_token(s) {
                 out.push((key, Cow::Borrowed(s)));
             } else {
-                for c in scan::scan_all(s.as_bytes()) {
+                for c in find::scan_all(s.as_bytes()) {
                     // Token bytes are ASCII: this is lossless.
                     let text = match c.text(s.as_bytes()) {
                         Cow::Borrowed(b) => String::from_utf8_lossy(b),

@@ -17,13 +17,13 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use crate::app::reporter::Reporter;
 use crate::config::{OutputMode, Settings};
 use crate::error::{write_err, Error, ExitCode};
-use crate::input::Found;
-use crate::inspect::{self, Checks, Verifier};
+use crate::meaning::inspect::{self, Checks, Verifier};
 use crate::report::{self, json};
-use crate::verify::KeyVerifier;
-use crate::Reporter;
+use crate::scan::input::Found;
+use crate::verify::signature::KeyVerifier;
 
 /// A batch is handed over at this many tokens...
 const BATCH_TOKENS: usize = 128;
@@ -259,9 +259,9 @@ impl<W: Write> Drop for Pipeline<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Input;
-    use crate::time::{Clock, Zone};
-    use crate::{each_input, Sequential};
+    use crate::app::reporter::{each_input, Sequential};
+    use crate::meaning::time::{Clock, Zone};
+    use crate::scan::input::Input;
     use base64::Engine;
 
     fn settings() -> Settings {

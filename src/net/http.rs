@@ -12,6 +12,7 @@ use reqwest::redirect;
 
 use crate::cli::NetArgs;
 use crate::error::Error;
+use crate::messages;
 use crate::secret::Secret;
 
 /// The most of an answer that is read; more is an error, not a bigger buffer.
@@ -114,7 +115,7 @@ impl Http {
             builder = builder.tls_certs_merge(certs);
         }
         if opts.insecure {
-            eprintln!("jwtinspect: warning: --insecure: TLS certificates are NOT verified");
+            messages::warning("--insecure: TLS certificates are NOT verified");
             builder = builder.tls_danger_accept_invalid_certs(true);
         }
         let client = builder

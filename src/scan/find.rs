@@ -84,13 +84,6 @@ const CLASSES: [u8; 256] = {
     t
 };
 
-/// Bytes that may appear inside a segment: base64url, the standard alphabet's
-/// `+` `/`, and `=` padding.
-#[inline]
-pub fn is_segment_byte(b: u8) -> bool {
-    CLASSES[b as usize] & SEGMENT != 0
-}
-
 #[inline]
 fn is_b64url_byte(b: u8) -> bool {
     CLASSES[b as usize] & B64URL != 0

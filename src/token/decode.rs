@@ -10,8 +10,8 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::{DecodeSliceError, Engine};
 use serde_json::{Map, Value};
 
-use crate::jsonparse::{self, Duplicate, ParseError};
 use crate::sanitize;
+use crate::token::jsonparse::{self, Duplicate, ParseError};
 
 const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
     .with_decode_padding_mode(DecodePaddingMode::Indifferent)

@@ -9,13 +9,14 @@ use serde_json::Value;
 
 use crate::cli::{LoginArgs, Provider, RefreshArgs};
 use crate::config::Environment;
-use crate::decode;
 use crate::error::Error;
-use crate::http::{self, Body, Http, HttpOptions, Response};
-use crate::input::{self, Input};
+use crate::messages;
+use crate::net::http::{self, Body, Http, HttpOptions, Response};
 use crate::sanitize;
-use crate::scan;
+use crate::scan::find as scan;
+use crate::scan::input::{self, Input};
 use crate::secret::Secret;
+use crate::token::decode;
 
 /// How a login request carries its fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,10 +283,10 @@ fn warn_if_plain_http(url: &str) {
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
     if parsed.scheme() == "http" && !loopback {
-        eprintln!(
-            "jwtinspect: warning: {} is plain http: the password crosses the network unencrypted",
+        messages::warning(&format!(
+            "{} is plain http: the password crosses the network unencrypted",
             http::display_url(url)
-        );
+        ));
     }
 }
 

@@ -1,0 +1,116 @@
+//! Orchestration: the command chosen on the command line, run from inputs
+//! through the tokens found and inspected to the report.
+
+pub(crate) mod pipeline;
+pub(crate) mod reporter;
+
+use std::io::{self, Write};
+
+use crate::cli::{self, Cli, Command, InspectArgs};
+use crate::config::{Environment, OutputMode, Settings};
+use crate::error::{self, Error, ExitCode};
+use crate::net::login;
+use crate::report;
+use crate::sanitize;
+use crate::scan::input::Input;
+use pipeline::Pipeline;
+use reporter::{each_input, Sequential};
+
+/// Run a parsed command line; the exit code says how the tokens fared.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let env = Environment::detect();
+    if let Some(name) = &cli.explain {
+        return explain(name.as_deref());
+    }
+    match cli.command {
+        None => inspect_command(&cli.inspect, &cli.inputs, &env),
+        Some(Command::Completions { shell }) => {
+            cli::man::completions(shell, &mut io::stdout().lock()).map_err(error::write_err)?;
+            Ok(ExitCode::Ok)
+        }
+        Some(Command::Login(args)) => {
+            let settings = Settings::resolve(&args.inspect, &env)?;
+            let answer = login::login(&args, &env)?;
+            report_answer(&answer, settings)
+        }
+        Some(Command::Refresh(args)) => {
+            let settings = Settings::resolve(&args.inspect, &env)?;
+            let answer = login::refresh(&args, &env)?;
+            report_answer(&answer, settings)
+        }
+    }
+}
+
+/// Report a login or refresh answer as `jwtinspect` reports any input;
+/// `--print-token` prints only its access token.
+fn report_answer(answer: &login::Answer, settings: Settings) -> Result<ExitCode, Error> {
+    let input = if settings.output == OutputMode::PrintToken {
+        answer.access_input()
+    } else {
+        answer.input()
+    };
+    report(&[input], settings)
+}
+
+/// `jwtinspect --explain [NAME]`: the claim glossary, or one name's entries.
+fn explain(name: Option<&str>) -> Result<ExitCode, Error> {
+    let mut out = io::stdout().lock();
+    let found = report::glossary::write(&mut out, name).map_err(error::write_err)?;
+    out.flush().map_err(error::write_err)?;
+    match name {
+        Some(n) if !found => Err(Error::usage(format!(
+            "no glossary entry for \"{}\"; jwtinspect --explain lists them all",
+            sanitize::escape(n)
+        ))),
+        _ => Ok(ExitCode::Ok),
+    }
+}
+
+/// `jwtinspect [OPTIONS] [INPUT]...`
+fn inspect_command(
+    args: &InspectArgs,
+    inputs: &[String],
+    env: &Environment,
+) -> Result<ExitCode, Error> {
+    let inputs = if inputs.is_empty() {
+        if env.stdin_terminal {
+            return Err(Error::usage(
+                "no token given: pass a token, a file, or - (or pipe text on standard input); see --help",
+            ));
+        }
+        vec![Input::Stdin]
+    } else {
+        Input::from_args(inputs)?
+    };
+    // After the inputs: a usage error should not wait for a JWKS download.
+    let settings = Settings::resolve(args, env)?;
+    report(&inputs, settings)
+}
+
+/// Inspect `inputs` onto standard output.
+fn report(inputs: &[Input], settings: Settings) -> Result<ExitCode, Error> {
+    colored::control::set_override(settings.color);
+    let stdout = io::stdout();
+    let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    inspect_inputs(inputs, settings, out)
+}
+
+/// Inspect every token in `inputs`, writing the report to `out`.
+pub fn inspect_inputs<W: Write>(
+    inputs: &[Input],
+    settings: Settings,
+    out: W,
+) -> Result<ExitCode, Error> {
+    match pipeline::workers(&settings) {
+        Some(n) => each_input(
+            inputs,
+            &settings.output.clone(),
+            Pipeline::new(settings, out, n),
+        ),
+        None => each_input(
+            inputs,
+            &settings.output.clone(),
+            Sequential::new(settings, out),
+        ),
+    }
+}

@@ -1,0 +1,5 @@
+//! The network: the HTTP client, login and refresh, JWKS and discovery
+//! downloads. Nothing here prints a report.
+
+pub(crate) mod http;
+pub(crate) mod login;

@@ -1,0 +1,5 @@
+//! Where text comes from (arguments, standard input, files) and finding
+//! the tokens inside it.
+
+pub(crate) mod find;
+pub(crate) mod input;

@@ -1,0 +1,5 @@
+//! A token's parts: split, base64url, JSON; tolerant for display, exact for
+//! verification. No flags, no I/O.
+
+pub(crate) mod decode;
+pub(crate) mod jsonparse;

@@ -1,0 +1,4 @@
+//! Keys (secret, PEM, certificate, JWK, JWKS) and signature checks.
+
+pub(crate) mod keys;
+pub(crate) mod signature;

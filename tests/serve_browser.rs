@@ -31,10 +31,15 @@ fn chromium() -> Option<PathBuf> {
         return Some(PathBuf::from(path));
     }
     let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .iter()
+    .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+    .find(|p| p.is_file())
 }
 
 /// A headless Chromium with its own empty profile; killed when dropped.
@@ -216,8 +221,10 @@ fn shot_path() -> PathBuf {
 fn the_page_in_headless_chromium() {
     let started = Instant::now();
     let Some(binary) = chromium() else {
-        say("SKIPPED serve_browser: no Chromium found (set JWTINSPECT_CHROMIUM or \
-             `apt-get install chromium`; .ci/run installs it)");
+        say(
+            "SKIPPED serve_browser: no Chromium found (set JWTINSPECT_CHROMIUM or \
+             `apt-get install chromium`; .ci/run installs it)",
+        );
         return;
     };
     let served = Served::start();
@@ -233,7 +240,12 @@ fn the_page_in_headless_chromium() {
         browser: &mut browser,
         session,
     };
-    for domain in ["Network.enable", "Page.enable", "Runtime.enable", "Log.enable"] {
+    for domain in [
+        "Network.enable",
+        "Page.enable",
+        "Runtime.enable",
+        "Log.enable",
+    ] {
         page.call(domain, json!({}));
     }
 
@@ -261,12 +273,22 @@ fn the_page_in_headless_chromium() {
     assert_eq!(r["roles"], "ROLE_USER, ROLE_ADMIN", "{r}");
     assert_eq!(r["scopes"], "browse download", "{r}");
     assert_eq!(r["status"], "EXPIRED 1d ago", "{r}");
-    assert!(r["codes"].as_array().is_some_and(|c| c.contains(&json!("expired"))), "{r}");
     assert!(
-        r["notes"].as_array().is_some_and(|n| n.contains(&json!("exp=expires"))),
+        r["codes"]
+            .as_array()
+            .is_some_and(|c| c.contains(&json!("expired"))),
+        "{r}"
+    );
+    assert!(
+        r["notes"]
+            .as_array()
+            .is_some_and(|n| n.contains(&json!("exp=expires"))),
         "glossary notes on hover: {r}"
     );
-    assert!(!r["hash"].as_str().unwrap_or("").contains("token="), "token left in the address: {r}");
+    assert!(
+        !r["hash"].as_str().unwrap_or("").contains("token="),
+        "token left in the address: {r}"
+    );
 
     // 2. Paste a valid token and its secret, click Inspect.
     let valid = hs256(
@@ -286,14 +308,20 @@ fn the_page_in_headless_chromium() {
     );
     let pasted = Instant::now();
     page.eval(&paste);
-    page.wait_for("document.body.dataset.state === 'done'", "the pasted token's report");
+    page.wait_for(
+        "document.body.dataset.state === 'done'",
+        "the pasted token's report",
+    );
     let wall = pasted.elapsed();
     let r = page.report();
     assert_eq!(r["verdict"], "OK", "{r}");
     assert_eq!(r["user"], "ada  (preferred_username)", "{r}");
     assert_eq!(r["roles"], "admin", "{r}");
     assert_eq!(r["status"], "valid, expires in 14m 32s", "{r}");
-    assert!(r["signature"].as_str().unwrap_or("").contains(", verified"), "{r}");
+    assert!(
+        r["signature"].as_str().unwrap_or("").contains(", verified"),
+        "{r}"
+    );
     assert_eq!(r["cookies"], "", "{r}");
     assert_eq!(r["stored"], 0, "{r}");
 
@@ -318,12 +346,13 @@ fn the_page_in_headless_chromium() {
          document.getElementById('inspect').click(); true",
         json!(live)
     ));
-    page.wait_for("document.body.dataset.state === 'done'", "the live token's report");
+    page.wait_for(
+        "document.body.dataset.state === 'done'",
+        "the live token's report",
+    );
     let first = page.report()["status"].clone();
     page.wait_for(
-        &format!(
-            "document.querySelector('[data-field=\"status\"]').textContent !== {first}"
-        ),
+        &format!("document.querySelector('[data-field=\"status\"]').textContent !== {first}"),
         "the countdown to move",
     );
 
@@ -335,9 +364,15 @@ fn the_page_in_headless_chromium() {
         .filter(|e| e["method"] == "Network.requestWillBeSent")
         .filter_map(|e| e["params"]["request"]["url"].as_str())
         .collect();
-    assert!(requested.len() >= 5, "page, script, style, API calls: {requested:?}");
+    assert!(
+        requested.len() >= 5,
+        "page, script, style, API calls: {requested:?}"
+    );
     for url in &requested {
-        assert!(url.starts_with(&origin), "a request left this server: {url}");
+        assert!(
+            url.starts_with(&origin),
+            "a request left this server: {url}"
+        );
     }
     for e in &events {
         let bad = e["method"] == "Runtime.exceptionThrown"

@@ -5,5 +5,6 @@
 mod args;
 pub(crate) mod man;
 mod resolve;
+mod serve;
 
 pub use args::*;

@@ -161,9 +161,16 @@ mod tests {
             "https://127.0.0.1:8765",
             "null",
         ] {
-            assert_eq!(g.check_origin(Some(bad), None), Err(Refusal::Origin), "{bad}");
+            assert_eq!(
+                g.check_origin(Some(bad), None),
+                Err(Refusal::Origin),
+                "{bad}"
+            );
         }
-        assert_eq!(g.check_origin(None, Some("cross-site")), Err(Refusal::Origin));
+        assert_eq!(
+            g.check_origin(None, Some("cross-site")),
+            Err(Refusal::Origin)
+        );
         assert_eq!(g.check_origin(None, Some("same-origin")), Ok(()));
     }
 

@@ -16,18 +16,26 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
+use crate::config::Settings;
 use crate::error::{Error, ExitCode};
+use crate::messages;
+use crate::scan::input::Input;
 
-pub use guard::BODY_LIMIT;
-use guard::{Guard, Refusal};
+use guard::{Guard, Refusal, BODY_LIMIT};
+
+/// The command line's inspection of inputs into a report (`app` hands it
+/// in, so the page's answers come from the very code the CLI runs).
+pub type Inspect = fn(&[Input], Settings, &mut Vec<u8>) -> Result<ExitCode, Error>;
 
 /// What `jwtinspect serve` was asked for.
-#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// 0: any free port.
     pub port: u16,
     /// Open the address in a browser.
     pub open: bool,
+    /// The settings of a plain run: each request adds its key and time.
+    pub base: Settings,
+    pub inspect: Inspect,
 }
 
 /// How often the accept loop looks at the stop flag: a signal stops the
@@ -37,7 +45,7 @@ const POLL: Duration = Duration::from_millis(100);
 const MAX_ACTIVE: usize = 8;
 
 /// Serve until SIGINT or SIGTERM.
-pub fn run(options: &Options, mut say: impl FnMut(&str)) -> Result<ExitCode, Error> {
+pub fn run(options: &Options) -> Result<ExitCode, Error> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))
@@ -54,13 +62,14 @@ pub fn run(options: &Options, mut say: impl FnMut(&str)) -> Result<ExitCode, Err
         .to_ip()
         .map_or(options.port, |a| a.port());
     let guard = Arc::new(Guard::new(port, random_key()?));
+    let api = Arc::new(api::Api::new(options.base.clone(), options.inspect));
     let address = guard.address();
-    say(&format!(
+    messages::note(&format!(
         "serving the web debugger on {address} (127.0.0.1 only; Ctrl-C stops it)"
     ));
     if options.open {
         if let Err(why) = open_browser(&address) {
-            say(&format!("{why}; open the address above yourself"));
+            messages::note(&format!("{why}; open the address above yourself"));
         }
     }
     let active = Arc::new(AtomicUsize::new(0));
@@ -77,13 +86,14 @@ pub fn run(options: &Options, mut say: impl FnMut(&str)) -> Result<ExitCode, Err
             continue;
         }
         let guard = Arc::clone(&guard);
+        let api = Arc::clone(&api);
         let active = Arc::clone(&active);
         std::thread::spawn(move || {
-            handle(&guard, request);
+            handle(&guard, &api, request);
             active.fetch_sub(1, Ordering::AcqRel);
         });
     }
-    say("stopped");
+    messages::note("stopped");
     Ok(ExitCode::Ok)
 }
 
@@ -125,12 +135,13 @@ fn open_browser(address: &str) -> Result<(), String> {
         } else {
             args.push(address.to_owned());
         }
-        let spawned = Command::new(program)
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
+        let spawned = messages::quiet(
+            Command::new(program)
+                .args(&args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null()),
+        )
+        .spawn();
         match spawned {
             Ok(mut child) => {
                 // An opener that fails at once (no display, no handler) is
@@ -146,7 +157,10 @@ fn open_browser(address: &str) -> Result<(), String> {
             Err(e) => failures.push(format!("{program}: {e}")),
         }
     }
-    Err(format!("could not open a browser ({})", failures.join(", ")))
+    Err(format!(
+        "could not open a browser ({})",
+        failures.join(", ")
+    ))
 }
 
 /// Some(success) when the child ends within 2 s, None while it runs on.
@@ -161,8 +175,8 @@ fn wait_briefly(child: &mut std::process::Child) -> Option<bool> {
 }
 
 /// Answer one request: the guard first, then the route.
-fn handle(guard: &Guard, mut request: Request) {
-    let response = match answer(guard, &mut request) {
+fn handle(guard: &Guard, api: &api::Api, mut request: Request) {
+    let response = match answer(guard, api, &mut request) {
         Ok(r) => r,
         Err(refused) => refusal(refused),
     };
@@ -172,7 +186,7 @@ fn handle(guard: &Guard, mut request: Request) {
 
 type Reply = Response<std::io::Cursor<Vec<u8>>>;
 
-fn answer(guard: &Guard, request: &mut Request) -> Result<Reply, Refusal> {
+fn answer(guard: &Guard, api: &api::Api, request: &mut Request) -> Result<Reply, Refusal> {
     let headers = request.headers().to_vec();
     let header = |name: &'static str| {
         headers
@@ -181,11 +195,11 @@ fn answer(guard: &Guard, request: &mut Request) -> Result<Reply, Refusal> {
             .map(|h| h.value.as_str().to_owned())
     };
     guard.check_host(header("Host").as_deref())?;
-    guard.check_origin(header("Origin").as_deref(), header("Sec-Fetch-Site").as_deref())?;
-    let (path, query) = request
-        .url()
-        .split_once('?')
-        .unwrap_or((request.url(), ""));
+    guard.check_origin(
+        header("Origin").as_deref(),
+        header("Sec-Fetch-Site").as_deref(),
+    )?;
+    let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
     let path = path.to_owned();
     let method = request.method().clone();
     match (path.as_str(), &method) {
@@ -202,7 +216,7 @@ fn answer(guard: &Guard, request: &mut Request) -> Result<Reply, Refusal> {
                 return Err(Refusal::ContentType);
             }
             let body = read_body(request)?;
-            let (status, json) = api::call(&p["/api/".len()..], &body)?;
+            let (status, json) = api.call(&p["/api/".len()..], &body)?;
             Ok(json_reply(status, &json))
         }
         ("/" | "/index.html" | "/page.js" | "/page.css" | "/favicon.svg" | "/favicon.ico", _) => {
@@ -271,10 +285,7 @@ fn json_reply(status: u16, value: &serde_json::Value) -> Reply {
 
 fn refusal(refused: Refusal) -> Reply {
     let status = refused.status();
-    let mut reply = json_reply(
-        status,
-        &serde_json::json!({ "error": refused.message() }),
-    );
+    let mut reply = json_reply(status, &serde_json::json!({ "error": refused.message() }));
     if status == 413 {
         // The unread rest of the body must not be taken for a next request.
         if let Ok(h) = Header::from_bytes(&b"Connection"[..], &b"close"[..]) {

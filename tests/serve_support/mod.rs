@@ -123,7 +123,13 @@ impl Served {
     }
 
     /// A request with these extra headers; `Host` is this server's unless given.
-    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
         let mut text = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
         if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
             text.push_str(&format!("Host: 127.0.0.1:{}\r\n", self.port));

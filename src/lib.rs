@@ -20,6 +20,7 @@ mod sanitize;
 mod scan;
 mod secret;
 mod serve;
+mod sign;
 mod token;
 mod verify;
 
@@ -29,7 +30,7 @@ pub use app::run;
 pub use cli::man::man_page;
 pub use cli::Cli;
 pub use config::{OutputMode, Settings};
-pub use error::{Error, ExitCode};
+pub use error::{Error, Exit};
 pub use meaning::inspect::{Checks, Verifier};
 pub use meaning::time::{Clock, Zone};
 pub use sanitize::is_hostile;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use jwtinspect::{messages, Cli};
+use jwtinspect::{messages, Cli, Exit};
 
 fn main() -> ExitCode {
     // A bug must not dump a backtrace on a user: one line, then exit 101.
@@ -19,12 +19,12 @@ fn main() -> ExitCode {
         Err(e) => return clap_error(e),
     };
     match jwtinspect::run(cli) {
-        Ok(code) => ExitCode::from(code.code() as u8),
+        Ok(code) => ExitCode::from(code.code()),
         Err(jwtinspect::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
             // Messages quote input: `messages` escapes whatever the message.
             messages::error(&e.to_string());
-            ExitCode::from(e.exit_code().code() as u8)
+            ExitCode::from(e.exit_code().code())
         }
     }
 }
@@ -45,5 +45,5 @@ fn clap_error(e: clap::Error) -> ExitCode {
     let first = rendered.lines().next().unwrap_or("invalid arguments");
     let first = first.strip_prefix("error: ").unwrap_or(first);
     messages::error(&format!("{first}; see 'jwtinspect --help'"));
-    ExitCode::from(2)
+    ExitCode::from(Exit::Usage.code())
 }

@@ -330,6 +330,7 @@ const RANKS: &[(&str, u8)] = &[
     ("meaning", 3),
     ("verify", 4),
     ("config", 5),
+    ("sign", 5),
     ("net", 6),
     ("report", 6),
     ("serve", 7),

@@ -903,7 +903,7 @@ fn unusable_keys_files_are_usage_errors() {
     let bad_jwks = write(
         dir.path(),
         "bad.json",
-        json!({"keys": [{"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA", "kid": "k1"}]})
+        json!({"keys": [{"kty": "EC", "crv": "P-192", "x": "AA", "y": "AA", "kid": "k1"}]})
             .to_string(),
     );
     let cases = [
@@ -911,7 +911,7 @@ fn unusable_keys_files_are_usage_errors() {
         (garbage, "not a PEM public key"),
         (
             bad_jwks,
-            "no usable key: kid \"k1\": curve \"secp256k1\" is not supported",
+            "no usable key: kid \"k1\": curve \"P-192\" is not supported",
         ),
         (
             dir.path().join("missing.pem").display().to_string(),
@@ -1011,7 +1011,7 @@ fn idp(tls: bool, doc: impl Fn(&str) -> Value + Send + Sync + 'static) -> Server
             "/odd-jwks.json" => Reply::json(
                 200,
                 &json!({"keys": [
-                    {"kty": "EC", "crv": "secp256k1", "x": "AA", "y": "AA", "kid": "k1"},
+                    {"kty": "EC", "crv": "P-192", "x": "AA", "y": "AA", "kid": "k1"},
                     {"kty": "RSA", "use": "sig"},
                 ]}),
             ),
@@ -1145,7 +1145,7 @@ fn a_fetched_jwks_without_usable_keys_verifies_nothing() {
     refused(
         &strings(&["--jwks-url", &url]),
         &t,
-        "holds no usable key: kid \"k1\": curve \"secp256k1\" is not supported (P-256, P-384, P-521); no \"n\" member",
+        "holds no usable key: kid \"k1\": curve \"P-192\" is not supported (P-256, P-384, P-521, secp256k1); no \"n\" member",
     );
 }
 

@@ -3,12 +3,13 @@
 
 pub(crate) mod pipeline;
 pub(crate) mod reporter;
+mod sign;
 
 use std::io::{self, Write};
 
 use crate::cli::{self, Cli, Command, InspectArgs};
 use crate::config::{Environment, OutputMode, Settings};
-use crate::error::{self, Error, ExitCode};
+use crate::error::{self, Error, Exit};
 use crate::net::login;
 use crate::report;
 use crate::sanitize;
@@ -18,7 +19,7 @@ use pipeline::Pipeline;
 use reporter::{each_input, Sequential};
 
 /// Run a parsed command line; the exit code says how the tokens fared.
-pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+pub fn run(cli: Cli) -> Result<Exit, Error> {
     let env = Environment::detect();
     if let Some(name) = &cli.explain {
         return explain(name.as_deref());
@@ -27,7 +28,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         None => inspect_command(&cli.inspect, &cli.inputs, &env),
         Some(Command::Completions { shell }) => {
             cli::man::completions(shell, &mut io::stdout().lock()).map_err(error::write_err)?;
-            Ok(ExitCode::Ok)
+            Ok(Exit::Ok)
         }
         Some(Command::Serve(args)) => {
             let options = serve::Options {
@@ -38,6 +39,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             serve::run(&options)
         }
+        Some(Command::Sign(args)) => sign::run(&args.spec(), args.make.json),
+        Some(Command::Edit(args)) => sign::run(&args.spec(), args.make.json),
         Some(Command::Login(args)) => {
             let settings = Settings::resolve(&args.inspect, &env)?;
             let answer = login::login(&args, &env)?;
@@ -53,7 +56,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 
 /// Report a login or refresh answer as `jwtinspect` reports any input;
 /// `--print-token` prints only its access token.
-fn report_answer(answer: &login::Answer, settings: Settings) -> Result<ExitCode, Error> {
+fn report_answer(answer: &login::Answer, settings: Settings) -> Result<Exit, Error> {
     let input = if settings.output == OutputMode::PrintToken {
         answer.access_input()
     } else {
@@ -63,7 +66,7 @@ fn report_answer(answer: &login::Answer, settings: Settings) -> Result<ExitCode,
 }
 
 /// `jwtinspect --explain [NAME]`: the claim glossary, or one name's entries.
-fn explain(name: Option<&str>) -> Result<ExitCode, Error> {
+fn explain(name: Option<&str>) -> Result<Exit, Error> {
     let mut out = io::stdout().lock();
     let found = report::glossary::write(&mut out, name).map_err(error::write_err)?;
     out.flush().map_err(error::write_err)?;
@@ -72,7 +75,7 @@ fn explain(name: Option<&str>) -> Result<ExitCode, Error> {
             "no glossary entry for \"{}\"; jwtinspect --explain lists them all",
             sanitize::escape(n)
         ))),
-        _ => Ok(ExitCode::Ok),
+        _ => Ok(Exit::Ok),
     }
 }
 
@@ -81,7 +84,7 @@ fn inspect_command(
     args: &InspectArgs,
     inputs: &[String],
     env: &Environment,
-) -> Result<ExitCode, Error> {
+) -> Result<Exit, Error> {
     let inputs = if inputs.is_empty() {
         if env.stdin_terminal {
             return Err(Error::usage(
@@ -98,7 +101,7 @@ fn inspect_command(
 }
 
 /// Inspect `inputs` onto standard output.
-fn report(inputs: &[Input], settings: Settings) -> Result<ExitCode, Error> {
+fn report(inputs: &[Input], settings: Settings) -> Result<Exit, Error> {
     colored::control::set_override(settings.color);
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
@@ -110,7 +113,7 @@ fn inspect_into_memory(
     inputs: &[Input],
     settings: Settings,
     out: &mut Vec<u8>,
-) -> Result<ExitCode, Error> {
+) -> Result<Exit, Error> {
     inspect_inputs(inputs, settings, out)
 }
 
@@ -119,7 +122,7 @@ pub fn inspect_inputs<W: Write>(
     inputs: &[Input],
     settings: Settings,
     out: W,
-) -> Result<ExitCode, Error> {
+) -> Result<Exit, Error> {
     match pipeline::workers(&settings) {
         Some(n) => each_input(
             inputs,

@@ -19,7 +19,7 @@ use std::thread::JoinHandle;
 
 use crate::app::reporter::Reporter;
 use crate::config::{OutputMode, Settings};
-use crate::error::{write_err, Error, ExitCode};
+use crate::error::{write_err, Error, Exit};
 use crate::meaning::inspect::{self, Checks, Verifier};
 use crate::report::{self, json};
 use crate::scan::input::Found;
@@ -80,7 +80,7 @@ impl Batch {
 struct Done {
     batch: Batch,
     lines: Vec<u8>,
-    code: ExitCode,
+    code: Exit,
     reported: u64,
 }
 
@@ -95,7 +95,7 @@ struct Job {
 fn work(job: Job, checks: &Checks, verifier: Option<&dyn Verifier>) -> Done {
     let mut done = Done {
         lines: job.lines,
-        code: ExitCode::Ok,
+        code: Exit::Ok,
         reported: 0,
         batch: Batch::default(),
     };
@@ -129,7 +129,7 @@ pub struct Pipeline<W: Write> {
     batch: Batch,
     /// Buffers back from the workers, for the next batches.
     spare: Vec<(Batch, Vec<u8>)>,
-    code: ExitCode,
+    code: Exit,
     reported: u64,
 }
 
@@ -165,7 +165,7 @@ impl<W: Write> Pipeline<W> {
             in_flight: workers * IN_FLIGHT_PER_WORKER,
             batch: Batch::default(),
             spare: Vec::new(),
-            code: ExitCode::Ok,
+            code: Exit::Ok,
             reported: 0,
         }
     }
@@ -217,7 +217,7 @@ impl<W: Write> Pipeline<W> {
                 std::panic::resume_unwind(panic);
             }
         }
-        Error::Input("internal error: a worker thread stopped; please report it".into())
+        Error::Internal("a worker thread stopped".into())
     }
 }
 
@@ -238,7 +238,7 @@ impl<W: Write> Reporter for Pipeline<W> {
         Ok(std::mem::take(&mut self.reported))
     }
 
-    fn finish(mut self) -> Result<ExitCode, Error> {
+    fn finish(mut self) -> Result<Exit, Error> {
         self.end_input()?;
         self.out.flush().map_err(write_err)?;
         Ok(self.code)

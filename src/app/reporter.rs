@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::config::{OutputMode, Settings};
-use crate::error::{Error, ExitCode};
+use crate::error::{Error, Exit};
 use crate::meaning::inspect;
 use crate::messages;
 use crate::report::Printer;
@@ -18,7 +18,7 @@ pub trait Reporter {
     /// The input is read: how many of its tokens were reported.
     fn end_input(&mut self) -> Result<u64, Error>;
     /// Every input is read: the exit code the tokens earned.
-    fn finish(self) -> Result<ExitCode, Error>;
+    fn finish(self) -> Result<Exit, Error>;
 }
 
 /// One token after another through the `Printer`.
@@ -26,7 +26,7 @@ pub(crate) struct Sequential<W: Write> {
     printer: Printer<W>,
     checks: inspect::Checks,
     verifier: Option<std::sync::Arc<KeyVerifier>>,
-    code: ExitCode,
+    code: Exit,
     reported: u64,
 }
 
@@ -36,7 +36,7 @@ impl<W: Write> Sequential<W> {
             checks: settings.checks.clone(),
             verifier: settings.verifier.clone(),
             printer: Printer::new(out, settings),
-            code: ExitCode::Ok,
+            code: Exit::Ok,
             reported: 0,
         }
     }
@@ -59,7 +59,7 @@ impl<W: Write> Reporter for Sequential<W> {
         Ok(std::mem::take(&mut self.reported))
     }
 
-    fn finish(self) -> Result<ExitCode, Error> {
+    fn finish(self) -> Result<Exit, Error> {
         self.printer.finish()?;
         Ok(self.code)
     }
@@ -69,7 +69,7 @@ pub(crate) fn each_input(
     inputs: &[Input],
     output: &OutputMode,
     mut reporter: impl Reporter,
-) -> Result<ExitCode, Error> {
+) -> Result<Exit, Error> {
     let want_lines = matches!(output, OutputMode::Human | OutputMode::Json);
     let mut empty_inputs = Vec::new();
     for input in inputs {
@@ -86,18 +86,14 @@ pub(crate) fn each_input(
             for m in &empty_inputs {
                 messages::error(m);
             }
-            Ok(code.merge(ExitCode::Usage))
+            Ok(code.merge(Exit::Usage))
         }
     }
 }
 
 /// Inspect every token in `bytes` as if they came on standard input, writing
 /// the report to `out`: the whole flow without a process (the fuzz target's entry).
-pub fn inspect_bytes<W: Write>(
-    bytes: &[u8],
-    settings: Settings,
-    out: W,
-) -> Result<ExitCode, Error> {
+pub fn inspect_bytes<W: Write>(bytes: &[u8], settings: Settings, out: W) -> Result<Exit, Error> {
     let mut reporter = Sequential::new(settings, out);
     let stats = input::for_each_token_read(&mut &bytes[..], "stdin", &mut |f| reporter.token(f))?;
     let reported = reporter.end_input()?;

@@ -129,6 +129,12 @@ pub enum Command {
     /// Trade a refresh token for new tokens, then inspect them.
     #[command(after_help = REFRESH_MORE, after_long_help = REFRESH_EXAMPLES)]
     Refresh(RefreshArgs),
+    /// Make a signed token from claims (or from a `jwtinspect --json` line).
+    #[command(after_help = super::sign::SIGN_MORE, after_long_help = super::sign::SIGN_EXAMPLES)]
+    Sign(super::sign::SignArgs),
+    /// Change a token's claims or header, then re-sign it.
+    #[command(after_help = super::sign::EDIT_MORE, after_long_help = super::sign::EDIT_EXAMPLES)]
+    Edit(super::sign::EditArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_MORE, after_long_help = COMPLETIONS_EXAMPLES)]
     Completions {

@@ -6,5 +6,6 @@ mod args;
 pub(crate) mod man;
 mod resolve;
 mod serve;
+pub(crate) mod sign;
 
 pub use args::*;

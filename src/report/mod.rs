@@ -7,7 +7,7 @@ pub(crate) mod json;
 use std::io::Write;
 
 use crate::config::{OutputMode, Settings};
-use crate::error::{write_err, Error, ExitCode};
+use crate::error::{write_err, Error, Exit};
 use crate::meaning::claims;
 use crate::meaning::glossary::Explained;
 use crate::meaning::inspect::Inspection;
@@ -15,11 +15,11 @@ use crate::messages;
 use crate::sanitize;
 
 /// The exit code an inspection earns: a failed check is 1.
-pub fn verdict(i: &Inspection) -> ExitCode {
+pub fn verdict(i: &Inspection) -> Exit {
     if i.failed() {
-        ExitCode::CheckFailed
+        Exit::CheckFailed
     } else {
-        ExitCode::Ok
+        Exit::Ok
     }
 }
 
@@ -50,7 +50,7 @@ impl<W: Write> Printer<W> {
     }
 
     /// Report one token; returns its exit code.
-    pub fn print(&mut self, i: &Inspection) -> Result<ExitCode, Error> {
+    pub fn print(&mut self, i: &Inspection) -> Result<Exit, Error> {
         self.count += 1;
         let mut code = verdict(i);
         match &self.settings.output {
@@ -76,7 +76,7 @@ impl<W: Write> Printer<W> {
                         writeln!(self.out, "{text}").map_err(write_err)?;
                     }
                     None => {
-                        code = ExitCode::CheckFailed;
+                        code = Exit::CheckFailed;
                         messages::error(&format!("{}: no claim {path}", i.source));
                     }
                 }

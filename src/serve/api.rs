@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use super::guard::Refusal;
 use super::Inspect;
 use crate::config::{OutputMode, Settings};
-use crate::error::{Error, ExitCode};
+use crate::error::{Error, Exit};
 use crate::meaning::glossary::Part;
 use crate::meaning::time::Clock;
 use crate::scan::input::Input;
@@ -80,7 +80,7 @@ impl Api {
             label: LABEL.to_owned(),
             text: request.text.clone(),
         }];
-        let run = |output: OutputMode| -> Result<(String, ExitCode), Error> {
+        let run = |output: OutputMode| -> Result<(String, Exit), Error> {
             let mut settings = settings.clone();
             settings.output = output;
             let mut out = Vec::new();

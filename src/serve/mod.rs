@@ -17,7 +17,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::config::Settings;
-use crate::error::{Error, ExitCode};
+use crate::error::{Error, Exit};
 use crate::messages;
 use crate::scan::input::Input;
 
@@ -25,7 +25,7 @@ use guard::{Guard, Refusal, BODY_LIMIT};
 
 /// The command line's inspection of inputs into a report (`app` hands it
 /// in, so the page's answers come from the very code the CLI runs).
-pub type Inspect = fn(&[Input], Settings, &mut Vec<u8>) -> Result<ExitCode, Error>;
+pub type Inspect = fn(&[Input], Settings, &mut Vec<u8>) -> Result<Exit, Error>;
 
 /// What `jwtinspect serve` was asked for.
 pub struct Options {
@@ -45,7 +45,7 @@ const POLL: Duration = Duration::from_millis(100);
 const MAX_ACTIVE: usize = 8;
 
 /// Serve until SIGINT or SIGTERM.
-pub fn run(options: &Options) -> Result<ExitCode, Error> {
+pub fn run(options: &Options) -> Result<Exit, Error> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))
@@ -94,7 +94,7 @@ pub fn run(options: &Options) -> Result<ExitCode, Error> {
         });
     }
     messages::note("stopped");
-    Ok(ExitCode::Ok)
+    Ok(Exit::Ok)
 }
 
 /// The per-run key: 24 random bytes, base64url (32 characters).

@@ -18,16 +18,17 @@ use crate::error::Error;
 use crate::net::http::Http;
 use crate::token::decode::{b64_segment, quote};
 
-/// The NIST curves of ES256, ES384 and ES512.
+/// The curves of ES256, ES384, ES512 (NIST) and ES256K (secp256k1, RFC 8812).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Curve {
     P256,
     P384,
     P521,
+    Secp256k1,
 }
 
 impl Curve {
-    pub const ALL: [Curve; 3] = [Curve::P256, Curve::P384, Curve::P521];
+    pub const ALL: [Curve; 4] = [Curve::P256, Curve::P384, Curve::P521, Curve::Secp256k1];
 
     /// The JWK `crv` name.
     pub fn name(self) -> &'static str {
@@ -35,6 +36,7 @@ impl Curve {
             Curve::P256 => "P-256",
             Curve::P384 => "P-384",
             Curve::P521 => "P-521",
+            Curve::Secp256k1 => "secp256k1",
         }
     }
 
@@ -44,6 +46,7 @@ impl Curve {
             Curve::P256 => 32,
             Curve::P384 => 48,
             Curve::P521 => 66,
+            Curve::Secp256k1 => 32,
         }
     }
 
@@ -53,6 +56,7 @@ impl Curve {
             Curve::P256 => &sig::ECDSA_P256_SHA256_FIXED,
             Curve::P384 => &sig::ECDSA_P384_SHA384_FIXED,
             Curve::P521 => &sig::ECDSA_P521_SHA512_FIXED,
+            Curve::Secp256k1 => &sig::ECDSA_P256K1_SHA256_FIXED,
         }
     }
 
@@ -410,7 +414,7 @@ fn jwk(map: &Map<String, Value>, label: String) -> Result<Key, String> {
             let crv = text("crv")?.ok_or("no \"crv\" member")?;
             let curve = Curve::from_name(&crv).ok_or_else(|| {
                 format!(
-                    "curve {} is not supported (P-256, P-384, P-521)",
+                    "curve {} is not supported (P-256, P-384, P-521, secp256k1)",
                     quote(crv.as_bytes())
                 )
             })?;
@@ -489,8 +493,9 @@ fn classify_spki(der: &[u8]) -> Result<Material, String> {
             });
         }
     }
-    rsa_from_der(der)
-        .map_err(|_| "not a supported public key (RSA, EC P-256/P-384/P-521, Ed25519)".to_owned())
+    rsa_from_der(der).map_err(|_| {
+        "not a supported public key (RSA, EC P-256/P-384/P-521/secp256k1, Ed25519)".to_owned()
+    })
 }
 
 /// An RSA public key from PKCS#1 or SubjectPublicKeyInfo DER.
@@ -510,16 +515,16 @@ fn rsa_from_der(der: &[u8]) -> Result<Material, String> {
 
 /// One DER element (tag, length, contents) and what follows it.
 #[derive(Debug, PartialEq, Eq)]
-struct Der<'a> {
-    tag: u8,
+pub(crate) struct Der<'a> {
+    pub tag: u8,
     /// The whole element, tag and length included.
-    all: &'a [u8],
-    contents: &'a [u8],
-    rest: &'a [u8],
+    pub all: &'a [u8],
+    pub contents: &'a [u8],
+    pub rest: &'a [u8],
 }
 
 /// Read one DER element; None when it is truncated or uses an indefinite length.
-fn der_element(input: &[u8]) -> Option<Der<'_>> {
+pub(crate) fn der_element(input: &[u8]) -> Option<Der<'_>> {
     let (&tag, rest) = input.split_first()?;
     let (&first, rest) = rest.split_first()?;
     let (len, rest) = if first < 0x80 {

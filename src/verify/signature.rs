@@ -1,5 +1,5 @@
 //! Signature verification with the user's keys: the jsonwebtoken crate for
-//! the algorithms it has, its backend (aws-lc-rs) directly for ES512.
+//! the algorithms it has, its backend (aws-lc-rs) directly for ES512 and ES256K.
 //!
 //! The tool's tolerant decoder has already read the header; jsonwebtoken only
 //! ever sees the signing input, the signature and a key whose kind fits the
@@ -31,6 +31,8 @@ pub enum Alg {
     ES256,
     ES384,
     ES512,
+    /// ECDSA on secp256k1 with SHA-256 (RFC 8812 §3.2).
+    ES256K,
     EdDSA,
     /// The fully-specified name of EdDSA with Ed25519 (RFC 9864).
     Ed25519,
@@ -38,7 +40,7 @@ pub enum Alg {
 
 /// What kind of key an algorithm needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Needs {
+pub(crate) enum Needs {
     Hmac,
     Rsa,
     Ec(Curve),
@@ -46,7 +48,7 @@ enum Needs {
 }
 
 impl Alg {
-    pub const ALL: [Alg; 14] = [
+    pub const ALL: [Alg; 15] = [
         Alg::HS256,
         Alg::HS384,
         Alg::HS512,
@@ -59,6 +61,7 @@ impl Alg {
         Alg::ES256,
         Alg::ES384,
         Alg::ES512,
+        Alg::ES256K,
         Alg::EdDSA,
         Alg::Ed25519,
     ];
@@ -77,6 +80,7 @@ impl Alg {
             Alg::ES256 => "ES256",
             Alg::ES384 => "ES384",
             Alg::ES512 => "ES512",
+            Alg::ES256K => "ES256K",
             Alg::EdDSA => "EdDSA",
             Alg::Ed25519 => "Ed25519",
         }
@@ -93,7 +97,7 @@ impl Alg {
         names.join(", ")
     }
 
-    fn needs(self) -> Needs {
+    pub(crate) fn needs(self) -> Needs {
         match self {
             Alg::HS256 | Alg::HS384 | Alg::HS512 => Needs::Hmac,
             Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
@@ -102,12 +106,13 @@ impl Alg {
             Alg::ES256 => Needs::Ec(Curve::P256),
             Alg::ES384 => Needs::Ec(Curve::P384),
             Alg::ES512 => Needs::Ec(Curve::P521),
+            Alg::ES256K => Needs::Ec(Curve::Secp256k1),
             Alg::EdDSA | Alg::Ed25519 => Needs::Ed25519,
         }
     }
 
-    /// jsonwebtoken's name for it; None where jsonwebtoken lacks it (ES512).
-    fn jsonwebtoken(self) -> Option<jsonwebtoken::Algorithm> {
+    /// jsonwebtoken's name for it; None where jsonwebtoken lacks it (ES512, ES256K).
+    pub(crate) fn jsonwebtoken(self) -> Option<jsonwebtoken::Algorithm> {
         use jsonwebtoken::Algorithm as J;
         Some(match self {
             Alg::HS256 => J::HS256,
@@ -121,7 +126,7 @@ impl Alg {
             Alg::PS512 => J::PS512,
             Alg::ES256 => J::ES256,
             Alg::ES384 => J::ES384,
-            Alg::ES512 => return None,
+            Alg::ES512 | Alg::ES256K => return None,
             Alg::EdDSA | Alg::Ed25519 => J::EdDSA,
         })
     }

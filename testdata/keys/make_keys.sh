@@ -24,3 +24,14 @@ openssl rsa -pubin -in rsa-public.pem -RSAPublicKey_out -out rsa-public-pkcs1.pe
 openssl req -new -x509 -key ec-256-private.pem -out ec-256-cert.pem -days 36500 -subj "/CN=jwtinspect test EC signer"
 # A 1024-bit RSA public key (too small to be accepted; its private half is not kept).
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 | openssl pkey -pubout -out rsa1024-public.pem
+# Signing keys in the other formats `jwtinspect sign` reads:
+# the RSA key as PKCS#1 (-----BEGIN RSA PRIVATE KEY-----),
+openssl pkey -in rsa-private.pem -traditional -out rsa-private-pkcs1.pem
+# an OpenSSL-made SEC1 EC key, EC PARAMETERS block first, as `openssl ecparam -genkey` writes it,
+openssl ecparam -name prime256v1 -genkey -out ec-256-sec1.pem
+openssl ec -in ec-256-sec1.pem -pubout -out ec-256-sec1-public.pem
+# a secp256k1 (ES256K) key in SEC1 form,
+openssl ecparam -name secp256k1 -genkey -noout -out secp256k1-sec1.pem
+openssl ec -in secp256k1-sec1.pem -pubout -out secp256k1-public.pem
+# and a 1024-bit RSA private key, which sign must refuse.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out rsa1024-private.pem

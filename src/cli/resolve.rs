@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::args::{ColorWhen, InspectArgs, NetArgs, VerifyArgs};
 use crate::config::{Environment, OutputMode, Settings};
 use crate::error::Error;
+use crate::jwe;
 use crate::meaning::inspect::Checks;
 use crate::meaning::time::{Clock, Zone};
 use crate::net::http::{Http, HttpOptions};
@@ -70,18 +71,26 @@ fn issuer_check(args: &VerifyArgs) -> Result<Option<String>, Error> {
 /// Load the key the user gave (one flag of the keysource group), once.
 fn resolve_verifier(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyVerifier>, Error> {
     let algs = verify::parse_algs(&args.algs).map_err(Error::Usage)?;
+    // JWE decryption keys: the secret's bytes, the private keys among --key files.
+    let mut decryption = Vec::new();
     let keys = if let Some(secret) = &args.secret {
-        keys::secret(
-            secret.expose().as_bytes().to_vec(),
-            "--secret",
-            "the --secret".to_owned(),
-        )?
+        let bytes = secret.expose().as_bytes().to_vec();
+        decryption.push(jwe::DecryptionKey::from_secret(bytes.clone()));
+        keys::secret(bytes, "--secret", "the --secret".to_owned())?
     } else if let Some(path) = &args.secret_file {
+        decryption.push(jwe::DecryptionKey::from_secret(keys::secret_file_bytes(
+            path,
+        )?));
         keys::secret_file(path)?
     } else if let Some(text) = &args.secret_base64 {
+        decryption.push(jwe::DecryptionKey::from_secret(keys::secret_base64_bytes(
+            text.expose(),
+        )?));
         keys::secret_base64(text.expose())?
-    } else if let Some(path) = &args.key {
-        keys::key_file(path)?
+    } else if !args.key.is_empty() {
+        let (set, private) = keys::key_files(&args.key)?;
+        decryption = private;
+        set
     } else if let Some(url) = &args.jwks_url {
         keys::fetch_jwks(&Http::new(&HttpOptions::from_args(net)?)?, url)?
     } else if let Some(issuer) = &args.discover {
@@ -94,5 +103,7 @@ fn resolve_verifier(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyVerifi
         }
         return Ok(None);
     };
-    Ok(Some(KeyVerifier::new(keys, algs)))
+    Ok(Some(
+        KeyVerifier::new(keys, algs).with_decryption_keys(decryption),
+    ))
 }

@@ -304,6 +304,12 @@ fn decode_part(seg: &str, root: &str, notes: &mut Notes) -> Part {
     })
 }
 
+/// A decrypted JWE plaintext read as claims, by the rule for JWS payloads:
+/// a JSON object, or why not (quoting the text).
+pub fn claims(bytes: &[u8]) -> Part {
+    json_object(bytes, "", &mut Vec::new())
+}
+
 /// Decode a compact token. Never fails: problems are recorded per segment.
 pub fn decode(token: &str) -> Decoded {
     // Only the first three segments are read: a token of a million dots is no million slices.

@@ -1,6 +1,7 @@
 //! Orchestration: the command chosen on the command line, run from inputs
 //! through the tokens found and inspected to the report.
 
+mod keys;
 pub(crate) mod pipeline;
 pub(crate) mod reporter;
 mod sign;
@@ -14,6 +15,7 @@ use crate::net::login;
 use crate::report;
 use crate::sanitize;
 use crate::scan::input::Input;
+use crate::serve;
 use pipeline::Pipeline;
 use reporter::{each_input, Sequential};
 
@@ -29,16 +31,31 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             cli::man::completions(shell, &mut io::stdout().lock()).map_err(error::write_err)?;
             Ok(Exit::Ok)
         }
+        Some(Command::Serve(args)) => {
+            let options = serve::Options {
+                port: args.port.unwrap_or(0),
+                open: args.open,
+                base: args.base_settings()?,
+                inspect: inspect_into_memory,
+            };
+            serve::run(&options)
+        }
         Some(Command::Sign(args)) => sign::run(&args.spec(), args.make.json),
         Some(Command::Edit(args)) => sign::run(&args.spec(), args.make.json),
         Some(Command::Login(args)) => {
             let settings = Settings::resolve(&args.inspect, &env)?;
-            let answer = login::login(&args, &env)?;
+            let key = args.inspect.key_request()?;
+            let request = args.request()?;
+            let settings = keys::load(settings, key)?;
+            let answer = login::login(&request, &env)?;
             report_answer(&answer, settings)
         }
         Some(Command::Refresh(args)) => {
             let settings = Settings::resolve(&args.inspect, &env)?;
-            let answer = login::refresh(&args, &env)?;
+            let key = args.inspect.key_request()?;
+            let request = args.request()?;
+            let settings = keys::load(settings, key)?;
+            let answer = login::refresh(&request, &env)?;
             report_answer(&answer, settings)
         }
     }
@@ -87,6 +104,7 @@ fn inspect_command(
     };
     // After the inputs: a usage error should not wait for a JWKS download.
     let settings = Settings::resolve(args, env)?;
+    let settings = keys::load(settings, args.key_request()?)?;
     report(&inputs, settings)
 }
 
@@ -95,6 +113,15 @@ fn report(inputs: &[Input], settings: Settings) -> Result<Exit, Error> {
     colored::control::set_override(settings.color);
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    inspect_inputs(inputs, settings, out)
+}
+
+/// `inspect_inputs` into memory: what the serve page's API runs.
+fn inspect_into_memory(
+    inputs: &[Input],
+    settings: Settings,
+    out: &mut Vec<u8>,
+) -> Result<Exit, Error> {
     inspect_inputs(inputs, settings, out)
 }
 

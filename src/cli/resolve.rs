@@ -8,7 +8,6 @@ use crate::config::{
     RefreshRequest, Settings,
 };
 use crate::error::Error;
-use crate::jwe;
 use crate::meaning::inspect::Checks;
 use crate::meaning::time::{Clock, Zone};
 use crate::verify::signature as verify;
@@ -73,37 +72,14 @@ fn issuer_check(args: &VerifyArgs) -> Result<Option<String>, Error> {
 /// description: loading it is the app step's I/O.
 fn key_request(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyRequest>, Error> {
     let algs = verify::parse_algs(&args.algs).map_err(Error::Usage)?;
-<<<<<<< HEAD
-    // JWE decryption keys: the secret's bytes, the private keys among --key files.
-    let mut decryption = Vec::new();
-    let keys = if let Some(secret) = &args.secret {
-        let bytes = secret.expose().as_bytes().to_vec();
-        decryption.push(jwe::DecryptionKey::from_secret(bytes.clone()));
-        keys::secret(bytes, "--secret", "the --secret".to_owned())?
-    } else if let Some(path) = &args.secret_file {
-        decryption.push(jwe::DecryptionKey::from_secret(keys::secret_file_bytes(
-            path,
-        )?));
-        keys::secret_file(path)?
-    } else if let Some(text) = &args.secret_base64 {
-        decryption.push(jwe::DecryptionKey::from_secret(keys::secret_base64_bytes(
-            text.expose(),
-        )?));
-        keys::secret_base64(text.expose())?
-    } else if !args.key.is_empty() {
-        let (set, private) = keys::key_files(&args.key)?;
-        decryption = private;
-        set
-=======
     let source = if let Some(secret) = &args.secret {
         KeySource::Secret(secret.clone())
     } else if let Some(path) = &args.secret_file {
         KeySource::SecretFile(path.clone())
     } else if let Some(text) = &args.secret_base64 {
         KeySource::SecretBase64(text.clone())
-    } else if let Some(path) = &args.key {
-        KeySource::KeyFile(path.clone())
->>>>>>> main
+    } else if !args.key.is_empty() {
+        KeySource::KeyFiles(args.key.clone())
     } else if let Some(url) = &args.jwks_url {
         KeySource::JwksUrl(url.clone(), net_options(net)?)
     } else if let Some(issuer) = &args.discover {
@@ -116,11 +92,6 @@ fn key_request(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyRequest>, E
         }
         return Ok(None);
     };
-<<<<<<< HEAD
-    Ok(Some(
-        KeyVerifier::new(keys, algs).with_decryption_keys(decryption),
-    ))
-=======
     Ok(Some(KeyRequest { source, algs }))
 }
 
@@ -172,5 +143,4 @@ impl RefreshArgs {
             net: net_options(&self.inspect.net)?,
         })
     }
->>>>>>> main
 }

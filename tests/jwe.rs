@@ -105,11 +105,25 @@ fn a_nested_jwt_is_inspected_as_the_inner_token_with_the_outer_header_under_jwe(
     assert_eq!(line["payload"]["sub"], "alice");
     assert_eq!(line["summary"]["scopes"], json!(["read", "write"]));
     assert_eq!(line["summary"]["status"], "valid");
-    // Only a decryption key was given: the inner signature is not verified.
-    assert_eq!(line["signature"]["verified"], Value::Null);
-    assert!(codes(&line).contains(&"signature-unverified".to_owned()));
+    // Only a private key was given: it decrypts, but cannot verify the inner
+    // signature, and says so.
+    assert_eq!(line["signature"]["verified"], false);
+    assert!(finding(&line, "signature-invalid").contains("verifying needs only the public key"));
     assert!(!codes(&line).contains(&"encrypted-token".to_owned()));
-    assert_eq!(code, 0, "{line}");
+    assert_eq!(code, 1, "{line}");
+}
+
+#[test]
+fn one_secret_decrypts_an_a256kw_jwe_and_verifies_its_inner_hs256_token() {
+    let secret = "a shared secret of 32 bytes!!!!!";
+    assert_eq!(secret.len(), 32);
+    let key = DecryptionKey::from_secret(secret.as_bytes().to_vec());
+    let token = encrypt_to(&key, hs256(secret.as_bytes()).as_bytes(), Some("JWT"));
+    let (line, code, _) = inspect(&["--secret", secret], &token);
+    assert_eq!(line["jwe"]["header"]["alg"], "A256KW");
+    assert_eq!(line["header"]["alg"], "HS256");
+    assert_eq!(line["signature"]["verified"], true, "{line}");
+    assert_eq!(code, 0);
 }
 
 #[test]

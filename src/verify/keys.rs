@@ -250,7 +250,8 @@ pub fn secret_base64_bytes(text: &str) -> Result<Vec<u8>, Error> {
 
 /// Every `--key FILE`: the verification keys of all of them in one set, and
 /// the private keys that decrypt a JWE. A file that only decrypts (a private
-/// PEM) is not a verification error; a file that does neither is.
+/// PEM) is not a usage error: it is a skipped key, so a JWS checked with it
+/// fails saying why; a file that does neither is a usage error.
 pub fn key_files(paths: &[PathBuf]) -> Result<(KeySet, Vec<DecryptionKey>), Error> {
     let mut set = KeySet::default();
     let mut decryption = Vec::new();
@@ -266,7 +267,14 @@ pub fn key_files(paths: &[PathBuf]) -> Result<(KeySet, Vec<DecryptionKey>), Erro
                 set.skipped.extend(one.skipped);
                 origins.push(one.origin);
             }
-            Err(_) if !private.is_empty() => {}
+            // A private key decrypts; it still says why it cannot verify.
+            Err(e) if !private.is_empty() => {
+                set.skipped.push(Skipped {
+                    kid: None,
+                    why: format!("{e} (it is used to decrypt JWEs)"),
+                });
+                origins.push(path.display().to_string());
+            }
             Err(e) => return Err(e),
         }
         decryption.extend(private);

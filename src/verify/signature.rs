@@ -588,10 +588,6 @@ impl Failure {
 }
 
 impl Verifier for KeyVerifier {
-    fn verifies(&self) -> bool {
-        !(self.keys.keys.is_empty() && self.keys.skipped.is_empty() && self.keys.refused.is_none())
-    }
-
     fn decrypt(&self, token: &str) -> Option<Result<jwe::Decrypted, jwe::JweError>> {
         (!self.decryption.is_empty()).then(|| jwe::decrypt(token, &self.decryption))
     }

@@ -47,7 +47,12 @@ fn rate(secs: f64, mut f: impl FnMut()) -> f64 {
 /// Signatures per second that `openssl speed -seconds N WHAT` reports.
 fn openssl_sign_rate(what: &str, secs: f64) -> Option<f64> {
     let out = Command::new("openssl")
-        .args(["speed", "-seconds", &format!("{}", secs.ceil() as u64), what])
+        .args([
+            "speed",
+            "-seconds",
+            &format!("{}", secs.ceil() as u64),
+            what,
+        ])
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);

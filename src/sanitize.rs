@@ -54,16 +54,28 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// How many characters of hostile text a message quotes.
+/// How many characters of hostile text a message quotes by default.
 pub const QUOTE_LIMIT: usize = 80;
 
-/// The start of `text`, escaped and in double quotes, for a one-line message:
-/// at most `QUOTE_LIMIT` characters, then `…`.
-pub fn quoted(text: &str) -> String {
-    let cut = text.char_indices().nth(QUOTE_LIMIT).map(|(i, _)| i);
-    let head = cut.map_or(text, |i| &text[..i]);
-    let more = if cut.is_some() { "…" } else { "" };
+/// The first `limit` characters of `text`, and whether anything was cut.
+pub fn cut(text: &str, limit: usize) -> (&str, bool) {
+    match text.char_indices().nth(limit) {
+        Some((i, _)) => (&text[..i], true),
+        None => (text, false),
+    }
+}
+
+/// `text` for a one-line message, the one way every excerpt is quoted:
+/// escaped, at most `limit` characters, then `…`, in double quotes.
+pub fn quote(text: &str, limit: usize) -> String {
+    let (head, cut) = cut(text, limit);
+    let more = if cut { "…" } else { "" };
     format!("\"{}{more}\"", escape(head).replace('"', "\\\""))
+}
+
+/// `quote` at the usual length, `QUOTE_LIMIT`.
+pub fn quoted(text: &str) -> String {
+    quote(text, QUOTE_LIMIT)
 }
 
 #[cfg(test)]
@@ -113,5 +125,15 @@ mod tests {
     fn newline_is_escaped_but_not_a_finding() {
         assert_eq!(escape("a\nb"), "a\\nb");
         assert!(!has_controls("a\nb\tc"));
+    }
+
+    #[test]
+    fn quote_cuts_at_its_limit_and_escapes_quotes() {
+        assert_eq!(quote("abc", 3), "\"abc\"");
+        assert_eq!(quote("abcd", 3), "\"abc…\"");
+        assert_eq!(quote("é\u{202e}\"x", 2), "\"é\\u{202e}…\"");
+        assert_eq!(quote("say \"hi\"", 20), "\"say \\\"hi\\\"\"");
+        assert_eq!(cut("héllo", 2), ("hé", true));
+        assert_eq!(cut("hé", 2), ("hé", false));
     }
 }

@@ -325,6 +325,7 @@ const RANKS: &[(&str, u8)] = &[
     ("sanitize", 0),
     ("secret", 0),
     ("messages", 0),
+    ("jwe", 0),
     ("scan", 1),
     ("token", 2),
     ("meaning", 3),

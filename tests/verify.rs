@@ -819,6 +819,20 @@ fn an_unknown_crit_parameter_fails_verification() {
     assert_eq!(verdict(&key, &t).0, json!(true));
 }
 
+/// The findings and the verifier judge `crit` by one rule set: a name listed
+/// twice is invalid for both (the verifier used to call such a token verified).
+#[test]
+fn a_crit_name_listed_twice_fails_verification_as_its_finding_says() {
+    let key = key_arg(&key_path("rsa-public.pem"));
+    let t = jws(
+        &json!({"alg": "RS256", "b64": true, "crit": ["b64", "b64"]}),
+        &claims(),
+        Signer::Private("rsa-private.pem"),
+    );
+    let line = refused(&key, &t, "twice");
+    assert!(codes(&line).contains(&"crit-invalid".to_owned()), "{line}");
+}
+
 #[test]
 fn b64_false_has_no_place_in_a_jwt() {
     let key = key_arg(&key_path("rsa-public.pem"));

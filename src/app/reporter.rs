@@ -114,14 +114,10 @@ fn no_token_message(input: &Input, stats: input::Stats) -> String {
         )
     };
     let what = match input {
-        Input::Text { text, .. } if stats.candidates == 0 => {
-            let head: String = text.chars().take(40).collect();
-            let more = if text.chars().count() > 40 { "…" } else { "" };
-            format!(
-                "\"{}{more}\" is not an existing file and holds no JWT",
-                sanitize::escape(&head)
-            )
-        }
+        Input::Text { text, .. } if stats.candidates == 0 => format!(
+            "{} is not an existing file and holds no JWT",
+            sanitize::quote(text, 40)
+        ),
         _ => what,
     };
     format!(

@@ -8,6 +8,7 @@ use crate::meaning::findings::{self, Finding};
 use crate::meaning::risks::{self, Judge};
 use crate::meaning::time::{self, Clock, Times};
 use crate::scan::input::Found;
+use crate::token;
 use crate::token::decode::{self, Decoded, Form};
 
 /// What a run checks every token against.
@@ -205,7 +206,7 @@ fn structure(i: &Inspection, out: &mut Vec<Finding>) {
 fn algorithm(i: &Inspection, out: &mut Vec<Finding>) {
     let Some(header) = i.header() else { return };
     match header.get("alg") {
-        Some(Value::String(alg)) if alg.eq_ignore_ascii_case("none") => out.push(Finding::warning(
+        Some(Value::String(alg)) if token::header::is_alg_none(alg) => out.push(Finding::warning(
             "alg-none",
             format!(
                 "alg is \"{}\": the token is unsigned, anyone can forge it; never accept it",

@@ -4,15 +4,15 @@
 //!
 //! Every text quoted from the token goes through `sanitize::quoted` (escaped, cut short).
 
-use std::collections::HashSet;
-
 use serde_json::{Map, Value};
 
 use crate::meaning::claims::Claims;
 use crate::meaning::findings::{self, Finding};
 use crate::meaning::time::{self, Clock, Times};
 use crate::sanitize::{self, quoted};
-use crate::token::decode::{Decoded, REGISTERED_HEADERS};
+use crate::token;
+use crate::token::decode::Decoded;
+use crate::token::header::{Crit, CritError, B64};
 
 /// A token longer than this is flagged: many servers reject request headers over 8 KiB.
 pub const LARGE_TOKEN: usize = 8 * 1024;
@@ -34,13 +34,13 @@ pub struct Judge {
 
 /// The risk findings for one token, appended to `out`.
 pub fn assess(token: &str, decoded: &Decoded, times: &Times, judge: Judge, out: &mut Vec<Finding>) {
-    if let Ok(header) = &decoded.header {
+    if let Ok(map) = &decoded.header {
         // Most of the names asked for are absent: Claims turns them away unhashed.
-        let header = Claims::new(header);
+        let header = Claims::new(map);
         key_headers(header, out);
         kid(header, out);
-        crit(header, out);
-        b64(header, out);
+        crit(map, out);
+        b64(map, out);
         hmac(header, out);
     }
     duplicates(decoded, out);
@@ -133,75 +133,46 @@ fn kid(header: Claims, out: &mut Vec<Finding>) {
 }
 
 /// `crit` (RFC 7515 §4.1.11): the extensions a verifier must understand, or reject the token.
-fn crit(header: Claims, out: &mut Vec<Finding>) {
-    let Some(v) = header.get("crit") else { return };
-    let invalid = |why: String| {
-        Finding::error(
-            "crit-invalid",
-            format!("header crit {why}; RFC 7515 §4.1.11 makes such a token invalid"),
-        )
-    };
-    let names: Vec<&str> = match v {
-        Value::Array(items) if !items.is_empty() => {
-            match items.iter().map(Value::as_str).collect::<Option<Vec<_>>>() {
-                Some(names) => names,
-                None => return out.push(invalid("holds a member that is not a string".into())),
-            }
-        }
-        Value::Array(_) => return out.push(invalid("is an empty list".into())),
-        other => {
-            return out.push(invalid(format!(
-                "is {}, not a list of header names",
-                quoted(&other.to_string())
-            )))
-        }
-    };
+fn crit(header: &Map<String, Value>, out: &mut Vec<Finding>) {
     let quote_all =
         |names: &[&str]| findings::some_of(names.iter().map(|n| quoted(n)), NAMES_SHOWN);
-    let registered: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| REGISTERED_HEADERS.contains(n))
-        .collect();
-    if !registered.is_empty() {
-        return out.push(invalid(format!(
-            "lists standard header names ({}), which it must not",
-            quote_all(&registered)
-        )));
-    }
-    let absent: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| !header.contains_key(n))
-        .collect();
-    if !absent.is_empty() {
-        return out.push(invalid(format!(
-            "lists names the header does not have ({})",
-            quote_all(&absent)
-        )));
-    }
-    let mut seen = HashSet::new();
-    if !names.iter().all(|n| seen.insert(*n)) {
-        return out.push(invalid("lists a name twice".into()));
-    }
-    // `b64` is understood: its `false` is the b64-false finding's business.
-    let unknown: Vec<&str> = names.into_iter().filter(|n| *n != "b64").collect();
-    if unknown.is_empty() {
-        return;
-    }
-    out.push(Finding::warning(
-        "crit-unsupported",
-        format!(
-            "header crit requires the extension(s) {}: a verifier that does not implement them must reject the \
-             token, and jwtinspect implements none of them, so signature verification fails",
-            quote_all(&unknown)
+    let why = match token::header::crit(header) {
+        Crit::Understood => return,
+        Crit::Unsupported(unknown) => {
+            return out.push(Finding::warning(
+                "crit-unsupported",
+                format!(
+                    "header crit requires the extension(s) {}: a verifier that does not implement them must reject the \
+                     token, and jwtinspect implements none of them, so signature verification fails",
+                    quote_all(&unknown)
+                ),
+            ))
+        }
+        Crit::Invalid(CritError::NotAList(other)) => format!(
+            "is {}, not a list of header names",
+            quoted(&other.to_string())
         ),
+        Crit::Invalid(CritError::Empty) => "is an empty list".into(),
+        Crit::Invalid(CritError::NotAString) => "holds a member that is not a string".into(),
+        Crit::Invalid(CritError::Registered(names)) => format!(
+            "lists standard header names ({}), which it must not",
+            quote_all(&names)
+        ),
+        Crit::Invalid(CritError::Absent(names)) => format!(
+            "lists names the header does not have ({})",
+            quote_all(&names)
+        ),
+        Crit::Invalid(CritError::Twice(_)) => "lists a name twice".into(),
+    };
+    out.push(Finding::error(
+        "crit-invalid",
+        format!("header crit {why}; RFC 7515 §4.1.11 makes such a token invalid"),
     ));
 }
 
 /// `b64: false` (RFC 7797): the payload is signed unencoded, which JWT libraries do not do.
-fn b64(header: Claims, out: &mut Vec<Finding>) {
-    if header.get("b64") == Some(&Value::Bool(false)) {
+fn b64(header: &Map<String, Value>, out: &mut Vec<Finding>) {
+    if token::header::b64(header) == B64::Unencoded {
         out.push(Finding::warning(
             "b64-false",
             "header b64 is false (RFC 7797 unencoded payload), which has no place in a JWT (RFC 7797 §7): \

@@ -500,11 +500,7 @@ fn server_message(json: &Value) -> Option<&str> {
 /// Server-supplied text fit for one line: escaped, whitespace folded, cut at `MESSAGE_LIMIT`.
 fn excerpt(text: &str) -> String {
     let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut cut: String = folded.chars().take(MESSAGE_LIMIT).collect();
-    if folded.chars().count() > MESSAGE_LIMIT {
-        cut.push('…');
-    }
-    format!("\"{}\"", sanitize::escape(&cut))
+    sanitize::quote(&folded, MESSAGE_LIMIT)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::meaning::findings::Severity;
 use crate::meaning::glossary::{Explained, Part};
 use crate::meaning::inspect::{Inspection, Status};
 use crate::meaning::time::{self, Zone};
-use crate::sanitize::escape;
+use crate::sanitize::{self, escape};
 
 /// Claim values longer than this are cut in the human report (not in --json).
 const VALUE_LIMIT: usize = 2000;
@@ -184,9 +184,9 @@ fn signature_line(p: &Paint, i: &Inspection) -> String {
 
 /// A summary value, escaped and cut at `SUMMARY_LIMIT` characters.
 fn shown(s: &str) -> String {
-    match s.char_indices().nth(SUMMARY_LIMIT) {
-        Some((cut, _)) => format!("{}… ({} bytes in all)", escape(&s[..cut]), s.len()),
-        None => escape(s).into_owned(),
+    match sanitize::cut(s, SUMMARY_LIMIT) {
+        (head, true) => format!("{}… ({} bytes in all)", escape(head), s.len()),
+        (_, false) => escape(s).into_owned(),
     }
 }
 

@@ -163,7 +163,9 @@ impl SigningKey {
         let rng = SystemRandom::new();
         let bytes = match (&self.kind, alg.needs()) {
             (Kind::Hmac(key), Needs::Hmac) => {
-                let j = alg.jsonwebtoken().ok_or_else(|| failed(&"no HMAC algorithm"))?;
+                let j = alg
+                    .jsonwebtoken()
+                    .ok_or_else(|| failed(&"no HMAC algorithm"))?;
                 return jsonwebtoken::crypto::sign(input, key, j).map_err(|e| failed(&e));
             }
             (Kind::Rsa { pair, .. }, Needs::Rsa) => {

@@ -16,6 +16,8 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
+use crate::sanitize;
+
 /// The deepest nesting of arrays and objects accepted in a header or claims set.
 /// Real tokens nest a few levels; serde_json's own guard is 128.
 pub const MAX_DEPTH: usize = 64;
@@ -106,10 +108,10 @@ impl fmt::Display for Path<'_> {
 
 impl State {
     fn note_duplicate(&mut self, path: String, kept: &Value) {
-        let kept: String = kept.to_string().chars().take(KEPT_LIMIT + 1).collect();
-        let kept = match kept.char_indices().nth(KEPT_LIMIT) {
-            Some((cut, _)) => format!("{}…", &kept[..cut]),
-            None => kept,
+        let kept = kept.to_string();
+        let kept = match sanitize::cut(&kept, KEPT_LIMIT) {
+            (head, true) => format!("{head}…"),
+            (_, false) => kept,
         };
         match self.index.get(&path) {
             Some(&i) => {

@@ -2,4 +2,5 @@
 //! verification. No flags, no I/O.
 
 pub(crate) mod decode;
+pub(crate) mod header;
 pub(crate) mod jsonparse;

@@ -13,7 +13,9 @@ use serde_json::{Map, Value};
 
 use crate::meaning::findings::Finding;
 use crate::meaning::inspect::{Verification, Verifier};
-use crate::token::decode::{self, quote, Decoded, Form, REGISTERED_HEADERS};
+use crate::token;
+use crate::token::decode::{self, quote, Decoded, Form};
+use crate::token::header::{Crit, CritError, B64};
 use crate::verify::keys::{self, Curve, Key, KeySet, Material};
 
 /// The algorithms that can verify (RFC 7518 §3.1, RFC 8037 §3.1, RFC 9864 §2.2).
@@ -240,7 +242,7 @@ impl KeyVerifier {
                 ))
             }
         };
-        if name.eq_ignore_ascii_case("none") {
+        if token::header::is_alg_none(name) {
             return Err(Failure::new(
                 "alg none is unsigned",
                 format!(
@@ -411,65 +413,59 @@ fn fits(key: &Key, alg: Alg) -> Result<(), String> {
 /// `b64` (RFC 7797) and `crit` (RFC 7515 §4.1.11): jwtinspect implements no
 /// header extension, so a token that makes one critical does not verify.
 fn extensions(header: &Map<String, Value>) -> Result<(), Failure> {
-    match header.get("b64") {
-        None | Some(Value::Bool(true)) => {}
-        Some(Value::Bool(false)) => {
+    match token::header::b64(header) {
+        B64::Encoded => {}
+        B64::Unencoded => {
             return Err(Failure::new(
                 "b64: false has no place in a JWT",
                 "b64: false (RFC 7797 unencoded payload) has no place in a JWT (RFC 7797 §7): the signature is not checked",
             ))
         }
-        Some(_) => {
+        B64::NotBoolean => {
             return Err(Failure::new(
                 "b64 is not a boolean",
                 "the header's b64 (RFC 7797) is not a boolean: the signature is not checked",
             ))
         }
     }
-    let Some(crit) = header.get("crit") else {
-        return Ok(());
-    };
-    let names: Option<Vec<&str>> = match crit {
-        Value::Array(items) if !items.is_empty() => items.iter().map(Value::as_str).collect(),
-        _ => None,
-    };
-    let Some(names) = names else {
-        return Err(Failure::new(
-            "crit is malformed",
-            "crit must be a non-empty array of header parameter names (RFC 7515 §4.1.11): the token is invalid",
-        ));
-    };
-    if let Some(missing) = names.iter().find(|n| !header.contains_key(**n)) {
-        return Err(Failure::new(
-            "crit names a missing parameter",
-            format!(
-                "crit names {}, which is not in the header (RFC 7515 §4.1.11): the token is invalid",
-                quote(missing.as_bytes())
-            ),
-        ));
-    }
-    // `b64` is understood: only `b64: true` (the JWS default) gets this far.
-    let names: Vec<&str> = names.into_iter().filter(|n| *n != "b64").collect();
-    if names.is_empty() {
-        return Ok(());
-    }
-    let shown = || listed(names.iter().map(|n| quote(n.as_bytes())));
-    if names.iter().any(|n| REGISTERED_HEADERS.contains(n)) {
-        return Err(Failure::new(
+    let shown = |names: &[&str]| listed(names.iter().map(|n| quote(n.as_bytes())));
+    match token::header::crit(header) {
+        Crit::Understood => Ok(()),
+        Crit::Invalid(CritError::NotAList(_) | CritError::Empty | CritError::NotAString) => {
+            Err(Failure::new(
+                "crit is malformed",
+                "crit must be a non-empty array of header parameter names (RFC 7515 §4.1.11): the token is invalid",
+            ))
+        }
+        Crit::Invalid(CritError::Registered(names)) => Err(Failure::new(
             "crit lists a standard parameter",
             format!(
                 "crit ({}) lists a standard header parameter, which RFC 7515 §4.1.11 forbids: the token is invalid",
-                shown()
+                shown(&names)
             ),
-        ));
+        )),
+        Crit::Invalid(CritError::Absent(names)) => Err(Failure::new(
+            "crit names a missing parameter",
+            format!(
+                "crit names {}, which is not in the header (RFC 7515 §4.1.11): the token is invalid",
+                shown(&names)
+            ),
+        )),
+        Crit::Invalid(CritError::Twice(name)) => Err(Failure::new(
+            "crit lists a name twice",
+            format!(
+                "crit lists {} twice (RFC 7515 §4.1.11): the token is invalid",
+                quote(name.as_bytes())
+            ),
+        )),
+        Crit::Unsupported(names) => Err(Failure::new(
+            "crit names an extension jwtinspect does not implement",
+            format!(
+                "crit names {}, which jwtinspect does not implement: RFC 7515 §4.1.11 requires such a token to be rejected",
+                shown(&names)
+            ),
+        )),
     }
-    Err(Failure::new(
-        "crit names an extension jwtinspect does not implement",
-        format!(
-            "crit names {}, which jwtinspect does not implement: RFC 7515 §4.1.11 requires such a token to be rejected",
-            shown()
-        ),
-    ))
 }
 
 /// The signing input (`header.payload`, as found) and the decoded signature.
@@ -600,7 +596,7 @@ pub fn parse_algs(names: &[String]) -> Result<Vec<Alg>, String> {
     names
         .iter()
         .map(|n| {
-            if n.eq_ignore_ascii_case("none") {
+            if token::header::is_alg_none(n) {
                 Err("--alg none: alg none never verifies; it cannot be accepted".to_owned())
             } else {
                 Alg::parse(n).ok_or_else(|| {

@@ -4,7 +4,8 @@
 //! `app` (orchestration) → `scan` (where text comes from, tokens in it) →
 //! `token` (decoding) → `meaning` (claims, time, findings) and `verify`
 //! (keys, signatures) → `report` (printers). `net` serves login and key
-//! downloads; `messages` is the one writer of standard error.
+//! downloads; `serve` is the local web page, whose API runs the same
+//! inspection; `messages` is the one writer of standard error.
 //! `tests/architecture.rs` holds these boundaries.
 
 mod app;
@@ -21,6 +22,7 @@ mod report;
 mod sanitize;
 mod scan;
 mod secret;
+mod serve;
 mod sign;
 mod token;
 mod verify;

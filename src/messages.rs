@@ -8,6 +8,18 @@ pub fn error(text: &str) {
     eprintln!("jwtinspect: {}", sanitize::escape(text));
 }
 
+/// `jwtinspect: TEXT` on standard error: news that is neither error nor
+/// warning (the address `serve` listens on).
+pub fn note(text: &str) {
+    eprintln!("jwtinspect: {}", sanitize::escape(text));
+}
+
+/// Keep a child process (a browser being opened) off our standard error:
+/// its chatter is not ours to print.
+pub fn quiet(command: &mut std::process::Command) -> &mut std::process::Command {
+    command.stderr(std::process::Stdio::null())
+}
+
 /// `jwtinspect: warning: TEXT` on standard error.
 pub fn warning(text: &str) {
     eprintln!("jwtinspect: warning: {}", sanitize::escape(text));

@@ -334,8 +334,9 @@ const RANKS: &[(&str, u8)] = &[
     ("sign", 5),
     ("net", 6),
     ("report", 6),
-    ("app", 7),
-    ("cli", 8),
+    ("serve", 7),
+    ("app", 8),
+    ("cli", 9),
 ];
 
 fn rank(part: &str) -> Option<u8> {

@@ -14,6 +14,7 @@ use crate::net::login;
 use crate::report;
 use crate::sanitize;
 use crate::scan::input::Input;
+use crate::serve;
 use pipeline::Pipeline;
 use reporter::{each_input, Sequential};
 
@@ -28,6 +29,15 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Some(Command::Completions { shell }) => {
             cli::man::completions(shell, &mut io::stdout().lock()).map_err(error::write_err)?;
             Ok(Exit::Ok)
+        }
+        Some(Command::Serve(args)) => {
+            let options = serve::Options {
+                port: args.port.unwrap_or(0),
+                open: args.open,
+                base: args.base_settings()?,
+                inspect: inspect_into_memory,
+            };
+            serve::run(&options)
         }
         Some(Command::Sign(args)) => sign::run(&args.spec(), args.make.json),
         Some(Command::Edit(args)) => sign::run(&args.spec(), args.make.json),
@@ -95,6 +105,15 @@ fn report(inputs: &[Input], settings: Settings) -> Result<Exit, Error> {
     colored::control::set_override(settings.color);
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    inspect_inputs(inputs, settings, out)
+}
+
+/// `inspect_inputs` into memory: what the serve page's API runs.
+fn inspect_into_memory(
+    inputs: &[Input],
+    settings: Settings,
+    out: &mut Vec<u8>,
+) -> Result<Exit, Error> {
     inspect_inputs(inputs, settings, out)
 }
 

@@ -142,6 +142,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The local web debugger: a page on 127.0.0.1 that inspects what you paste.
+    #[command(after_help = super::serve::SERVE_MORE, after_long_help = super::serve::SERVE_EXAMPLES)]
+    Serve(super::serve::ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 mod args;
 pub(crate) mod man;
 mod resolve;
+mod serve;
 pub(crate) mod sign;
 
 pub use args::*;

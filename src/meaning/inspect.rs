@@ -97,6 +97,9 @@ pub fn inspect_found<'a>(
     checks: &Checks,
     verifier: Option<&dyn Verifier>,
 ) -> Option<Inspection<'a>> {
+    if !decode::may_be_reportable(found.token) {
+        return None;
+    }
     let decoded = decode::decode(found.token);
     if !decoded.is_reportable() {
         return None;

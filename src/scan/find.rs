@@ -13,8 +13,9 @@
 //! Speed: logs are full of quotes, and stopping at every one costs more than
 //! the rest of the scan. A JSON value's opening quote always follows a colon
 //! and optional whitespace, so the second anchor is found through those
-//! colons instead (`:"`, `: `, `:\t`, ...): a handful of SIMD substring
-//! searches (memchr's memmem) that stop only where a key-value pair can be.
+//! colons instead: one SIMD pass for `:` (memchr's iterator) and a look at
+//! the byte after each, so lines dense in quotes and `=` (nginx's
+//! `key="value"` fields) cost no more than plain text.
 
 use memchr::memmem;
 
@@ -22,9 +23,6 @@ use memchr::memmem;
 const KEY_LOOKBACK: usize = 256;
 /// A JSON-value token with a damaged header must be at least this long.
 const MIN_QUOTED_LEN: usize = 10;
-/// A colon and what may follow it before a JSON string value: the quote
-/// itself or whitespace (`u8::is_ascii_whitespace`).
-const VALUE_LEADS: [&[u8]; 6] = [b":\"", b": ", b":\t", b":\n", b":\r", b":\x0c"];
 
 /// A wrapped token's lines (all but its last) are at least this long.
 const MIN_WRAP: usize = 16;
@@ -127,17 +125,15 @@ fn token_run_end(buf: &[u8], from: usize) -> usize {
         .map_or(buf.len(), |n| at + n)
 }
 
-/// The scanner: holds the prepared substring searchers.
+/// The scanner: holds the prepared substring searcher.
 pub struct Scanner {
     eyj: memmem::Finder<'static>,
-    leads: [memmem::Finder<'static>; VALUE_LEADS.len()],
 }
 
 impl Default for Scanner {
     fn default() -> Self {
         Scanner {
             eyj: memmem::Finder::new(b"eyJ"),
-            leads: VALUE_LEADS.map(memmem::Finder::new),
         }
     }
 }
@@ -162,8 +158,8 @@ impl Scanner {
         let len = buf.len();
         let mut pos = from.min(len);
         let mut next_eyj = self.find_eyj(buf, pos);
-        let mut values = ValueQuotes::new(self, buf, pos);
-        let mut next_quote = values.next(self, buf, pos);
+        let mut values = ValueQuotes::new(buf, pos);
+        let mut next_quote = values.next(buf, pos);
         loop {
             let (at, is_quote) = match (next_eyj, next_quote) {
                 (None, None) => break,
@@ -188,7 +184,7 @@ impl Scanner {
                 next_eyj = self.find_eyj(buf, pos);
             }
             if next_quote.is_some_and(|q| q < pos) {
-                next_quote = values.next(self, buf, pos);
+                next_quote = values.next(buf, pos);
             }
         }
         // An anchor may straddle the end of the buffer ("e" | "yJ", or a colon
@@ -210,48 +206,41 @@ impl Scanner {
 /// The opening quotes of JSON string values, in order: each is the first
 /// non-whitespace byte after a colon, within KEY_LOOKBACK of it. These are
 /// exactly the quotes `json_key_before` can accept, so every other quote is
-/// passed over without a look.
-struct ValueQuotes {
-    /// The next colon each lead finder has found (absolute offsets).
-    colons: [Option<usize>; VALUE_LEADS.len()],
+/// passed over without a look. The colons come from one memchr iterator, so
+/// a line dense in colons, quotes and `=` costs one SIMD pass and a byte
+/// test per colon.
+struct ValueQuotes<'b> {
+    colons: memchr::Memchr<'b>,
+    /// The offset in the buffer where `colons` started.
+    base: usize,
 }
 
-impl ValueQuotes {
+impl<'b> ValueQuotes<'b> {
     /// Colons up to KEY_LOOKBACK before `from` still count: their value's
     /// quote may lie at or after `from`.
-    fn new(scanner: &Scanner, buf: &[u8], from: usize) -> Self {
-        let start = from.saturating_sub(KEY_LOOKBACK);
+    fn new(buf: &'b [u8], from: usize) -> Self {
+        let base = from.saturating_sub(KEY_LOOKBACK);
         ValueQuotes {
-            colons: std::array::from_fn(|k| find_at(&scanner.leads[k], buf, start)),
+            colons: memchr::memchr_iter(b':', &buf[base..]),
+            base,
         }
     }
 
     /// The first value quote at or after `pos`.
-    fn next(&mut self, scanner: &Scanner, buf: &[u8], pos: usize) -> Option<usize> {
-        loop {
-            let (k, colon) = self
-                .colons
-                .iter()
-                .enumerate()
-                .filter_map(|(k, c)| c.map(|c| (k, c)))
-                .min_by_key(|&(_, c)| c)?;
-            self.colons[k] = find_at(&scanner.leads[k], buf, colon + 1);
+    fn next(&mut self, buf: &[u8], pos: usize) -> Option<usize> {
+        for i in self.colons.by_ref() {
+            let colon = self.base + i;
             let limit = buf.len().min(colon + KEY_LOOKBACK);
-            let quote = buf[colon + 1..limit]
-                .iter()
-                .position(|b| !b.is_ascii_whitespace())
-                .map(|n| colon + 1 + n);
-            if let Some(q) = quote {
-                if q >= pos && buf[q] == b'"' {
-                    return Some(q);
-                }
+            let mut q = colon + 1;
+            while q < limit && buf[q].is_ascii_whitespace() {
+                q += 1;
+            }
+            if q < limit && q >= pos && buf[q] == b'"' {
+                return Some(q);
             }
         }
+        None
     }
-}
-
-fn find_at(finder: &memmem::Finder, buf: &[u8], from: usize) -> Option<usize> {
-    finder.find(&buf[from..]).map(|i| i + from)
 }
 
 enum Outcome {
@@ -354,6 +343,14 @@ fn token_end(buf: &[u8], at: usize, eof: bool) -> Option<(usize, bool)> {
 /// A candidate that is a whole JSON string value: `"key" : "<token>"`.
 fn quoted_candidate(buf: &[u8], quote: usize, eof: bool) -> Outcome {
     let start = quote + 1;
+    // Most JSON string values are short or have no dot: two SIMD searches
+    // tell, with no walk over their bytes. The search for the closing quote
+    // stops before the next value's opening quote, so the scan stays linear.
+    if let Some(n) = memchr::memchr(b'"', &buf[start..]) {
+        if n < MIN_QUOTED_LEN || memchr::memchr(b'.', &buf[start..start + n]).is_none() {
+            return Outcome::Skip(start);
+        }
+    }
     let end = token_run_end(buf, start);
     if end == buf.len() && !eof {
         return Outcome::Pending;
@@ -375,16 +372,25 @@ fn quoted_candidate(buf: &[u8], quote: usize, eof: bool) -> Outcome {
     }
 }
 
-/// Three or five dot-separated segments, the first two non-empty.
+/// Three or five dot-separated segments, the first two non-empty. One pass
+/// over the bytes: every JSON string value of a log line comes here.
 fn quoted_token_shape(body: &[u8]) -> bool {
-    if body.len() < MIN_QUOTED_LEN {
+    if body.len() < MIN_QUOTED_LEN || body[0] == b'.' {
         return false;
     }
-    let mut segments = body.split(|&b| b == b'.');
-    let count = memchr::memchr_iter(b'.', body).count() + 1;
-    let first_two_nonempty = segments.next().is_some_and(|s| !s.is_empty())
-        && segments.next().is_some_and(|s| !s.is_empty());
-    (count == 3 || count == 5) && first_two_nonempty
+    let mut dots = 0;
+    let mut last_dot = 0;
+    for (i, &b) in body.iter().enumerate() {
+        if b == b'.' {
+            // The second segment (between the first two dots) must not be empty.
+            if dots == 1 && i == last_dot + 1 {
+                return false;
+            }
+            dots += 1;
+            last_dot = i;
+        }
+    }
+    dots == 2 || dots == 4
 }
 
 /// Length of `tok` without trailing dots past the third segment:
@@ -634,5 +640,93 @@ mod tests {
         assert!(is_whole_token("Example-OiJSUzI1NiJ9.eyJleHAiOjF9.PC9v"));
         assert!(!is_whole_token("Bearer x.y.z"));
         assert!(!is_whole_token("1.2.3"));
+    }
+
+    /// The value quotes as round 1 found them: one memmem searcher per
+    /// colon-and-lead pair, merged. The oracle for `ValueQuotes`.
+    fn value_quotes_by_leads(buf: &[u8], from: usize) -> Vec<usize> {
+        const LEADS: [&[u8]; 6] = [b":\"", b": ", b":\t", b":\n", b":\r", b":\x0c"];
+        let start = from.saturating_sub(KEY_LOOKBACK);
+        let mut colons: Vec<usize> = LEADS
+            .iter()
+            .flat_map(|lead| memmem::find_iter(&buf[start..], lead).map(|i| i + start))
+            .collect();
+        colons.sort_unstable();
+        colons
+            .into_iter()
+            .filter_map(|colon| {
+                let limit = buf.len().min(colon + KEY_LOOKBACK);
+                let q = buf[colon + 1..limit]
+                    .iter()
+                    .position(|b| !b.is_ascii_whitespace())
+                    .map(|n| colon + 1 + n)?;
+                (q >= from && buf[q] == b'"').then_some(q)
+            })
+            .collect()
+    }
+
+    /// Round 1's shape test, the oracle for the one-pass `quoted_token_shape`.
+    fn shape_by_split(body: &[u8]) -> bool {
+        if body.len() < MIN_QUOTED_LEN {
+            return false;
+        }
+        let mut segments = body.split(|&b| b == b'.');
+        let count = memchr::memchr_iter(b'.', body).count() + 1;
+        let first_two_nonempty = segments.next().is_some_and(|s| !s.is_empty())
+            && segments.next().is_some_and(|s| !s.is_empty());
+        (count == 3 || count == 5) && first_two_nonempty
+    }
+
+    /// Text dense in what the anchors look at: colons, quotes, whitespace, dots, `eyJ`.
+    fn dense_text() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just(&b":"[..]),
+            Just(&b"\""[..]),
+            Just(&b" "[..]),
+            Just(&b"\t"[..]),
+            Just(&b"\r\n"[..]),
+            Just(&b"."[..]),
+            Just(&b"="[..]),
+            Just(&b"eyJ"[..]),
+            Just(&b"ab"[..]),
+            Just(&b"Zm9v"[..]),
+            Just(&b"\"k\":\""[..]),
+            Just(&b"\"access_token\" : \""[..]),
+            Just(&b"Example-OiJSUzI1NiJ9.eyJleHAiOjF9.PC9v\""[..]),
+            Just(T.as_bytes()),
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(600))]
+
+        #[test]
+        fn value_quotes_are_the_lead_searchers_quotes(text in dense_text(), from in 0usize..400) {
+            let from = from.min(text.len());
+            let mut values = ValueQuotes::new(&text, from);
+            let mut got = Vec::new();
+            while let Some(q) = values.next(&text, from) {
+                got.push(q);
+            }
+            proptest::prop_assert_eq!(got, value_quotes_by_leads(&text, from));
+        }
+
+        #[test]
+        fn shape_in_one_pass_is_the_split_shape(body in "[a-c.]{0,16}") {
+            proptest::prop_assert_eq!(
+                quoted_token_shape(body.as_bytes()),
+                shape_by_split(body.as_bytes())
+            );
+        }
+
+        #[test]
+        fn streaming_finds_what_one_buffer_finds(text in dense_text(), cut in 0usize..2000) {
+            let text = String::from_utf8(text).unwrap();
+            let cut = cut.min(text.len());
+            let whole: Vec<_> = scan_all(text.as_bytes());
+            proptest::prop_assert_eq!(scan_cut(&text, cut), whole);
+        }
     }
 }

@@ -304,6 +304,49 @@ fn decode_part(seg: &str, root: &str, notes: &mut Notes) -> Part {
     })
 }
 
+/// Whether `seg` can decode to a JSON object at all: past JSON whitespace
+/// its first decoded byte must be `{`. A look at its first characters, so a
+/// candidate that is no token (`curl/7.79.1` in a log's user agent field)
+/// is passed over without a decode, a parse and their error messages. Never
+/// false for a segment `decode_part` accepts: on a byte the base64 alphabets
+/// lack it says true and leaves the decoder to judge.
+pub fn may_hold_object(seg: &str) -> bool {
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for &c in seg.as_bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return true,
+        };
+        acc = (acc << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            let byte = (acc >> bits) as u8;
+            acc &= (1 << bits) - 1;
+            match byte {
+                b' ' | b'\t' | b'\n' | b'\r' => {}
+                b'{' => return true,
+                _ => return false,
+            }
+        }
+    }
+    true
+}
+
+/// Whether the token's header or payload segment may decode to a JSON
+/// object: when neither can, `decode(token).is_reportable()` is false.
+pub fn may_be_reportable(token: &str) -> bool {
+    let mut segments = token.splitn(3, '.');
+    let header = segments.next().unwrap_or("");
+    let payload = segments.next().unwrap_or("");
+    may_hold_object(header) || may_hold_object(payload)
+}
+
 /// Decode a compact token. Never fails: problems are recorded per segment.
 pub fn decode(token: &str) -> Decoded {
     // Only the first three segments are read: a token of a million dots is no million slices.
@@ -503,5 +546,70 @@ mod tests {
         assert_eq!(paths, ["header.alg", "exp"]);
         assert_eq!(d.alg(), Some("none"));
         assert_eq!(d.payload.unwrap()["exp"], 2);
+    }
+
+    /// JSON-ish bytes: whitespace, braces and brackets, quotes, letters.
+    fn jsonish() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let byte = prop_oneof![
+            Just(b' '),
+            Just(b'\t'),
+            Just(b'\n'),
+            Just(b'\r'),
+            Just(b'{'),
+            Just(b'}'),
+            Just(b'['),
+            Just(b'"'),
+            Just(b':'),
+            Just(b'a'),
+            any::<u8>(),
+        ];
+        proptest::collection::vec(byte, 0..24)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The quick look never turns away a segment the decoder accepts,
+        /// whatever the alphabet, padding or damage.
+        #[test]
+        fn may_hold_object_never_refuses_an_object(
+            bytes in jsonish(),
+            engine in 0usize..3,
+            damage in proptest::option::of((0usize..40, "[-_+/=.!a]")),
+        ) {
+            use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
+            let mut seg = match engine {
+                0 => URL_SAFE_NO_PAD.encode(&bytes),
+                1 => STANDARD.encode(&bytes),
+                _ => URL_SAFE.encode(&bytes),
+            };
+            if let Some((at, with)) = &damage {
+                let at = *at;
+                if at < seg.len() {
+                    seg.replace_range(at..at + 1, with);
+                }
+            }
+            let accepted = decode_part(&seg, "", &mut Notes::default()).is_ok();
+            proptest::prop_assert!(!accepted || may_hold_object(&seg), "{seg}");
+            // And it does turn away what cannot start an object.
+            let first = bytes.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+            if damage.is_none() && first.is_some_and(|&b| b != b'{') {
+                proptest::prop_assert!(!may_hold_object(&seg), "{seg}");
+            }
+        }
+    }
+
+    #[test]
+    fn user_agents_and_versions_are_not_reportable() {
+        for text in ["curl/7.79.1", "python-requests/2.26.0", "10.20.30"] {
+            assert!(!may_be_reportable(text), "{text}");
+            assert!(!decode(text).is_reportable(), "{text}");
+        }
+        let token = format!("{}.{}.c2ln", b64(r#"{"alg":"HS256"}"#), b64("[1]"));
+        assert!(may_be_reportable(&token));
+        let token = format!("Zm9v.{}.c2ln", b64(r#" {"sub":"x"}"#));
+        assert!(may_be_reportable(&token));
+        assert!(decode(&token).is_reportable());
     }
 }

@@ -241,14 +241,20 @@ pub fn secret_base64(text: &str) -> Result<KeySet, Error> {
 pub fn key_file(path: &Path) -> Result<KeySet, Error> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::io(format!("reading --key {shown}"), e))?;
-    let text = String::from_utf8_lossy(&bytes);
+    key_bytes(&bytes, &shown).map_err(|why| Error::usage(format!("--key {shown}: {why}")))
+}
+
+/// A key given as bytes (a `--key` file, a key pasted into the serve page),
+/// named `shown`: the usable keys, or why there are none.
+pub(crate) fn key_bytes(bytes: &[u8], shown: &str) -> Result<KeySet, String> {
+    let text = String::from_utf8_lossy(bytes);
     let trimmed = text.trim_start();
     let set =
         if trimmed.starts_with("-----BEGIN ") {
-            pem_keys(&bytes, &shown)
+            pem_keys(bytes, shown)
         } else if trimmed.starts_with('{') {
             match serde_json::from_str::<Value>(trimmed) {
-                Ok(Value::Object(map)) => json_keys(&map, &shown),
+                Ok(Value::Object(map)) => json_keys(&map, shown),
                 Ok(_) => Err("a JSON value that is not an object".to_owned()),
                 Err(e) => Err(format!("not valid JSON ({e})")),
             }
@@ -256,18 +262,17 @@ pub fn key_file(path: &Path) -> Result<KeySet, Error> {
             Err("not a PEM public key or certificate (-----BEGIN PUBLIC KEY-----), a JWK or a JWKS \
              (JSON); for an HMAC secret use --secret-file"
             .to_owned())
-        };
-    let set = set.map_err(|why| Error::usage(format!("--key {shown}: {why}")))?;
+        }?;
     if set.keys.is_empty() {
         let why: Vec<String> = set.skipped.iter().map(skipped_text).collect();
-        return Err(Error::usage(format!(
-            "--key {shown}: no usable key{}",
+        return Err(format!(
+            "no usable key{}",
             if why.is_empty() {
                 " (the JWKS is empty)".to_owned()
             } else {
                 format!(": {}", why.join("; "))
             }
-        )));
+        ));
     }
     Ok(set)
 }

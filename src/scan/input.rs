@@ -416,6 +416,49 @@ fn collect_string<'v>(s: &'v str, key: Option<&'v str>, out: &mut Vec<JsonToken<
     }
 }
 
+/// Where the first JSON value of a stream ends, found as its bytes arrive:
+/// brackets counted outside strings, each byte looked at once.
+#[derive(Default)]
+struct FirstValue {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// Bytes looked at so far.
+    seen: usize,
+}
+
+impl FirstValue {
+    /// The end of the first value in `buf` (which grows between calls), once complete.
+    fn feed(&mut self, buf: &[u8]) -> Option<usize> {
+        for (i, &b) in buf.iter().enumerate().skip(self.seen) {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        self.seen = i + 1;
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.seen = buf.len();
+        None
+    }
+}
+
 /// A read buffer whose spare room is zeroed once, not on every read.
 struct Block {
     data: Vec<u8>,
@@ -462,23 +505,38 @@ impl Block {
 /// Stream a reader through the scanner in blocks.
 fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
     let mut block = Block::new();
-    let mut eof = false;
-    // A small JSON document is parsed whole.
-    while !eof && block.len < BLOCK {
+    let mut eof;
+    // Text is scanned as it arrives: a terminal or a quiet pipe (`tail -f`)
+    // shows each line's tokens before more input comes. Input that opens
+    // like JSON is read until its first value is complete (within
+    // JSON_DOC_LIMIT); that value is parsed whole, so its tokens carry their
+    // keys, and whatever follows (JSON Lines) is scanned as text.
+    let mut first = FirstValue::default();
+    let mut from = 0;
+    loop {
         eof = block.read_from(reader).map_err(StreamError::Read)? == 0;
-    }
-    if looks_like_json(block.filled()) {
-        while !eof && block.len <= JSON_DOC_LIMIT {
-            eof = block.read_from(reader).map_err(StreamError::Read)? == 0;
-        }
+        let buf = block.filled();
         if eof {
-            sink.stats.bytes = block.len as u64;
-            return sink.document(block.filled()).map_err(StreamError::Callback);
+            if looks_like_json(buf) {
+                sink.stats.bytes = block.len as u64;
+                return sink.document(buf).map_err(StreamError::Callback);
+            }
+            break;
+        }
+        match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+            None => continue,
+            Some(b'{' | b'[') if block.len <= JSON_DOC_LIMIT => {
+                if let Some(end) = first.feed(buf) {
+                    sink.document(&buf[..end]).map_err(StreamError::Callback)?;
+                    from = end;
+                    break;
+                }
+            }
+            Some(_) => break,
         }
     }
     let scanner = Scanner::default();
     let mut base: u64 = 0;
-    let mut from = 0;
     loop {
         let buf = block.filled();
         let mut result = Ok(());

@@ -290,7 +290,7 @@ fn immport_human_report_names_where_the_token_came_from() {
     succeeded(&out);
     let stdout = stdout_of(&out);
     assert!(
-        stdout.starts_with(&format!("token 1 · {url} · access_token\n")),
+        stdout.starts_with(&format!("OK · token 1 · {url} · access_token\n")),
         "{stdout}"
     );
     assert!(stdout.contains("campjo"), "{stdout}");

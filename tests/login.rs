@@ -460,6 +460,32 @@ fn refresh_sends_the_refresh_token_as_bearer() {
 }
 
 #[test]
+fn refresh_warns_when_given_an_access_token_then_sends_it() {
+    let server = Server::http(routes);
+    let url = server.url("/api/users/refresh");
+    let out = run(
+        refresh(&url, itempath_access()).args(["--now", NOW_ARG, "--json"]),
+        &[],
+    );
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("warning: the token to refresh with is an access token (type: access)"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 1, "warned, then sent as asked");
+    // A refresh token gets no such warning.
+    let out = run(
+        refresh(&url, itempath_refresh()).args(["--now", NOW_ARG, "--json"]),
+        &[],
+    );
+    assert!(
+        !stderr_of(&out).contains("access token"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[test]
 fn refresh_takes_a_whole_login_response_from_a_file_or_stdin() {
     let server = Server::http(routes);
     let url = server.url("/api/users/refresh");

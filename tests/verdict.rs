@@ -523,3 +523,42 @@ fn fractional_exp_is_compared_as_a_number() {
         "nbf 100.5 at 100: not yet valid"
     );
 }
+
+// ------------------------------------------------------ a terminal's width
+
+#[test]
+fn on_a_terminal_the_report_wraps_to_its_width() {
+    use std::process::Command;
+    // script(1) gives the run a terminal of 80 columns.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: script(1) is not installed");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("jwtinspect");
+    let line = format!(
+        "stty rows 50 cols 80; {} --color never --now {KEYCLOAK_NOW} testdata/keycloak-response.json",
+        bin.display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("script runs");
+    let text = stdout_of(&out).replace('\r', "");
+    assert!(text.starts_with("OK · token 1"), "{text}");
+    for l in text.lines() {
+        assert!(l.chars().count() <= 80, "wider than the terminal: {l:?}");
+    }
+    // The roles continue under the value column, not at the margin.
+    assert!(
+        text.contains("\n  roles      default-roles-acme, offline_access, uma_authorization, admin,\n             orders-api:order-reader"),
+        "{text}"
+    );
+    // Piped, the same report is not wrapped.
+    let piped = stdout_of(&run(&[
+        "--now",
+        KEYCLOAK_NOW,
+        "testdata/keycloak-response.json",
+    ]));
+    assert!(piped.lines().any(|l| l.chars().count() > 80));
+}

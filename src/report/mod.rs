@@ -118,6 +118,10 @@ impl<W: Write> Printer<W> {
     pub fn finish(&mut self) -> Result<(), Error> {
         if self.settings.output == OutputMode::Human {
             if let Some(line) = self.tally.line() {
+                let line = match self.settings.width {
+                    Some(width) => wrap::wrap(&line, 2, width),
+                    None => line,
+                };
                 writeln!(self.out, "\n{line}").map_err(write_err)?;
             }
         }

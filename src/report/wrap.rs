@@ -35,7 +35,8 @@ pub fn wrap(line: &str, indent: usize, width: usize) -> String {
     for word in line.split(' ') {
         let w = columns(word);
         if !first {
-            if used + 1 + w <= width {
+            // A word too long for any line is cut where it stands.
+            if used + 1 + w <= width || (w > width - indent && used + 1 < width) {
                 out.push(' ');
                 used += 1;
             } else {
@@ -93,6 +94,16 @@ mod tests {
             wrapped,
             "  roles      alpha, beta,\n             gamma, delta,\n             epsilon"
         );
+    }
+
+    #[test]
+    fn a_word_longer_than_any_line_starts_where_it_stands() {
+        let line = format!("  account  {}", "y".repeat(60));
+        let wrapped = wrap(&line, 11, 40);
+        assert!(wrapped.starts_with("  account  yyyy"), "{wrapped}");
+        for l in wrapped.lines() {
+            assert!(columns(l) <= 40, "{l:?}");
+        }
     }
 
     #[test]

@@ -377,3 +377,33 @@ fn man_synopsis_names_option_values() {
         assert!(page.contains(&want), "SYNOPSIS lacks {want}");
     }
 }
+
+#[test]
+fn dash_on_a_terminal_says_what_it_waits_for() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    // script(1) gives the run a terminal; the token and Ctrl-D are typed into it.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: script(1) is not installed");
+        return;
+    }
+    let t = admin_token();
+    let bin = assert_cmd::cargo::cargo_bin("jwtinspect");
+    let line = format!("{} --color never --brief --now {NOW_ARG} -", bin.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    let mut stdin = child.stdin.take().unwrap();
+    write!(stdin, "{t}\n\u{4}").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let text = stdout_of(&out).replace('\r', "");
+    assert!(
+        text.contains("jwtinspect: reading a token from the terminal"),
+        "{text}"
+    );
+    assert!(text.contains("OK · token 1 · stdin"), "{text}");
+}

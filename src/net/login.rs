@@ -186,9 +186,25 @@ pub fn login(args: &LoginRequest, env: &Environment) -> Result<Answer, Error> {
 /// `jwtinspect refresh`: POST with the refresh token as Bearer, return the checked answer.
 pub fn refresh(args: &RefreshRequest, env: &Environment) -> Result<Answer, Error> {
     let token = refresh_token(args.input.as_deref(), env)?;
+    if let Some(kind) = access_token_kind(token.expose()) {
+        messages::warning(&format!(
+            "the token to refresh with is an access token ({kind}); servers expect the refresh token: give it, or the whole login response"
+        ));
+    }
     let http = Http::for_credentials(&args.net)?;
     let response = http.post(&args.url, &Body::Empty, Some(&token))?;
     check_answer(&args.url, &response, ACCESS_KEYS, &spellings(None, &token))
+}
+
+/// How a token says it is an access token (`type: access`, Cognito's
+/// `token_use: access`, Keycloak's `typ: Bearer`), if it does.
+fn access_token_kind(token: &str) -> Option<String> {
+    let payload = decode::decode(token).payload.ok()?;
+    ["type", "token_use", "typ"].iter().find_map(|name| {
+        let value = payload.get(*name)?.as_str()?;
+        matches!(value.to_ascii_lowercase().as_str(), "access" | "bearer")
+            .then(|| format!("{name}: {}", sanitize::escape(value)))
+    })
 }
 
 /// `--param KEY=VALUE` fields. The password never comes from the command line.

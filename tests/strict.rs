@@ -415,7 +415,6 @@ fn a_five_part_jwe_with_an_empty_last_segment_keeps_five_parts() {
 // --------------------------------------------- 13.18 invisible characters
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn every_format_character_and_hangul_filler_is_escaped_and_flagged() {
     for c in [
         '\u{ad}',

@@ -58,6 +58,10 @@ fn settings(output: OutputMode, now: i64, key: usize) -> Settings {
         },
         stdout_terminal: false,
         verifier: verifiers()[key].clone(),
+        fields: None,
+        brief: false,
+        line_buffered: false,
+        width: None,
     }
 }
 

@@ -17,13 +17,12 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use crate::app::reporter::Reporter;
+use crate::app::reporter::{Judge, Reporter};
 use crate::config::{OutputMode, Settings};
 use crate::error::{write_err, Error, Exit};
-use crate::meaning::inspect::{self, Checks, Verifier};
-use crate::report::{self, json};
+use crate::messages;
+use crate::report::{json, verdict};
 use crate::scan::input::Found;
-use crate::verify::signature::KeyVerifier;
 
 /// A batch is handed over at this many tokens...
 const BATCH_TOKENS: usize = 128;
@@ -35,7 +34,7 @@ const IN_FLIGHT_PER_WORKER: usize = 2;
 /// How many workers to use for `settings`: None to stay on one thread (not
 /// JSON, output to a terminal that wants each line at once, or one processor).
 pub fn workers(settings: &Settings) -> Option<usize> {
-    if settings.output != OutputMode::Json || settings.stdout_terminal {
+    if settings.output != OutputMode::Json || settings.line_buffered {
         return None;
     }
     let n = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -53,6 +52,7 @@ struct Item {
     source: Range<usize>,
     field: Option<Range<usize>>,
     token: Range<usize>,
+    in_response: bool,
     trailing: Option<Range<usize>>,
 }
 
@@ -67,6 +67,7 @@ impl Batch {
             source: add(found.source),
             field: found.field.map(&mut add),
             token: add(found.token),
+            in_response: found.in_response,
             trailing: found.trailing.map(&mut add),
         };
         self.items.push(item);
@@ -84,6 +85,8 @@ struct Done {
     lines: Vec<u8>,
     code: Exit,
     reported: u64,
+    /// The stderr line of each checked token that failed.
+    failures: Vec<String>,
 }
 
 struct Job {
@@ -94,11 +97,12 @@ struct Job {
 }
 
 /// Inspect and format every token of a batch, as `Printer` does in JSON mode.
-fn work(job: Job, checks: &Checks, verifier: Option<&dyn Verifier>) -> Done {
+fn work(job: Job, judge: &Judge) -> Done {
     let mut done = Done {
         lines: job.lines,
         code: Exit::Ok,
         reported: 0,
+        failures: Vec::new(),
         batch: Batch::default(),
     };
     let batch = &job.batch;
@@ -109,11 +113,13 @@ fn work(job: Job, checks: &Checks, verifier: Option<&dyn Verifier>) -> Done {
             source: &text[item.source.clone()],
             field,
             token: &text[item.token.clone()],
+            in_response: item.in_response,
             trailing: item.trailing.clone().map(|r| &text[r]),
         };
-        if let Some(i) = inspect::inspect_found(found, checks, verifier) {
+        if let Some(i) = judge.inspect(found) {
             json::write_line(&mut done.lines, &i);
-            done.code = done.code.merge(report::verdict(&i));
+            done.code = done.code.merge(verdict::exit_code(&i));
+            done.failures.extend(verdict::failure_line(&i));
             done.reported += 1;
         }
     }
@@ -140,12 +146,11 @@ impl<W: Write> Pipeline<W> {
     pub fn new(settings: Settings, out: W, workers: usize) -> Self {
         let (jobs, queue) = mpsc::sync_channel::<Job>(workers);
         let queue = Arc::new(Mutex::new(queue));
-        let verifier: Option<Arc<KeyVerifier>> = settings.verifier.clone();
+        let judge = Judge::new(&settings);
         let handles = (0..workers)
             .map(|_| {
                 let queue = Arc::clone(&queue);
-                let checks = settings.checks.clone();
-                let verifier = verifier.clone();
+                let judge = judge.clone();
                 std::thread::spawn(move || loop {
                     // The lock is held only to take a job, not to do it.
                     let job = match queue.lock() {
@@ -153,10 +158,9 @@ impl<W: Write> Pipeline<W> {
                         Err(_) => return,
                     };
                     let Ok(job) = job else { return };
-                    let verifier = verifier.as_deref().map(|v| v as &dyn Verifier);
                     let reply = job.done.clone();
                     // The reader may have stopped (an error): nobody to tell.
-                    let _ = reply.send(work(job, &checks, verifier));
+                    let _ = reply.send(work(job, &judge));
                 })
             })
             .collect();
@@ -201,8 +205,12 @@ impl<W: Write> Pipeline<W> {
         let Ok(mut done) = receive.recv() else {
             return Err(self.worker_died());
         };
-        self.out.write_all(&done.lines).map_err(write_err)?;
+        // Judged, whether or not the lines can still be written.
         self.code = self.code.merge(done.code);
+        for line in done.failures.drain(..) {
+            messages::error(&line);
+        }
+        self.out.write_all(&done.lines).map_err(write_err)?;
         self.reported += done.reported;
         done.lines.clear();
         done.batch.text.clear();
@@ -220,7 +228,7 @@ impl<W: Write> Pipeline<W> {
                 std::panic::resume_unwind(panic);
             }
         }
-        Error::Internal("a worker thread stopped".into())
+        Error::Input("internal error: a worker thread stopped; please report it".into())
     }
 }
 
@@ -241,10 +249,13 @@ impl<W: Write> Reporter for Pipeline<W> {
         Ok(std::mem::take(&mut self.reported))
     }
 
-    fn finish(mut self) -> Result<Exit, Error> {
+    fn finish(&mut self) -> Result<(), Error> {
         self.end_input()?;
-        self.out.flush().map_err(write_err)?;
-        Ok(self.code)
+        self.out.flush().map_err(write_err)
+    }
+
+    fn code(&self) -> Exit {
+        self.code
     }
 }
 
@@ -263,6 +274,7 @@ impl<W: Write> Drop for Pipeline<W> {
 mod tests {
     use super::*;
     use crate::app::reporter::{each_input, Sequential};
+    use crate::meaning::inspect::Checks;
     use crate::meaning::time::{Clock, Zone};
     use crate::scan::input::Input;
     use base64::Engine;
@@ -282,6 +294,10 @@ mod tests {
             },
             stdout_terminal: false,
             verifier: None,
+            fields: None,
+            brief: false,
+            line_buffered: false,
+            width: None,
         }
     }
 

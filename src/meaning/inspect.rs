@@ -283,10 +283,11 @@ fn inspect_with<'a>(
     let payload = decoded.payload.as_ref().unwrap_or(&empty);
     let summary = claims::summarise(decoded.header.as_ref().ok(), payload);
     let times = Times::from_claims(payload);
-    // A decrypted plaintext that is not a JWS has no signature to check.
+    // A decrypted plaintext that is not a JWS has no signature to check, and
+    // a JWE that failed to decrypt has its decryption-failed finding.
     let unsigned = jwe
         .as_ref()
-        .is_some_and(|l| l.decrypted && l.inner.is_none());
+        .is_some_and(|l| l.inner.is_none() && (l.decrypted || !l.findings.is_empty()));
     let subject = jwe
         .as_ref()
         .and_then(|l| l.inner.as_deref())

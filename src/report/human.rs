@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::config::Settings;
 use crate::meaning::findings::Severity;
 use crate::meaning::glossary::{Explained, Part};
-use crate::meaning::inspect::{Inspection, Status};
+use crate::meaning::inspect::{Inspection, JweLayer, Status};
 use crate::meaning::time::{self, Zone};
 use crate::report::verdict::{self, Tally};
 use crate::report::wrap;
@@ -174,6 +174,9 @@ pub fn write<W: Write>(
     if let (Some(l), false) = (i.lifetime, brief) {
         row(&mut out, "lifetime", &time::duration(l))?;
     }
+    if let Some(layer) = &i.jwe {
+        row(&mut out, "encrypted", &jwe_line(&p, layer))?;
+    }
     row(&mut out, "signature", &signature_line(&p, i, failed))?;
 
     if !brief {
@@ -228,6 +231,29 @@ fn status_line(i: &Inspection, now: i64) -> String {
     }
 }
 
+/// A JWE's outer layer: its algorithms and whether it was decrypted.
+fn jwe_line(p: &Paint, layer: &JweLayer) -> String {
+    let member = |name: &str| {
+        layer
+            .header
+            .as_ref()
+            .and_then(|h| h.get(name))
+            .and_then(|v| v.as_str())
+            .map_or_else(|| "?".to_owned(), |a| escape(a).into_owned())
+    };
+    let state = if layer.decrypted {
+        match layer.inner {
+            Some(_) => "decrypted; below, the nested token".to_owned(),
+            None => "decrypted; below, its plaintext".to_owned(),
+        }
+    } else if layer.findings.is_empty() {
+        p.dim("not decrypted (no decryption key given)")
+    } else {
+        p.apply("NOT decrypted (see findings)", |s| s.red().bold())
+    };
+    format!("JWE {} + {}, {state}", member("alg"), member("enc"))
+}
+
 fn signature_line(p: &Paint, i: &Inspection, failed: bool) -> String {
     let alg = i
         .decoded
@@ -240,6 +266,16 @@ fn signature_line(p: &Paint, i: &Inspection, failed: bool) -> String {
         .unwrap_or_default();
     let state = match &i.verification {
         None if !i.checked => p.dim("not checked (not the token the run checks; see --field)"),
+        None if i
+            .jwe
+            .as_ref()
+            .is_some_and(|l| l.decrypted && l.inner.is_none()) =>
+        {
+            p.dim("none (the decrypted plaintext is not a signed token)")
+        }
+        None if i.jwe.as_ref().is_some_and(|l| !l.findings.is_empty()) => {
+            p.dim("none (a JWE is encrypted, not signed)")
+        }
         None => p.dim("not verified (no key given)"),
         // Green only on a token that passed: nothing of a failed token looks like success.
         Some(v) if v.verified && !failed => {

@@ -104,6 +104,9 @@ impl fmt::Display for Path<'_> {
     }
 }
 
+/// The key under which serde_json (arbitrary_precision) passes a number's text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
 /// How much of a duplicate's path is shown: a path of 64 levels of long
 /// keys is cut, so noting a duplicate costs the same whatever the nesting.
 const PATH_LIMIT: usize = 200;
@@ -288,6 +291,16 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         // is rendered once per name, the kept value once at the end.
         let mut dups: Option<HashMap<String, usize>> = None;
         while let Some(key) = map.next_key::<String>()? {
+            // serde_json's arbitrary_precision hands a number over as a map
+            // of one private key: its text, kept exactly (an integer beyond
+            // 64 bits keeps its digits).
+            if key == NUMBER_TOKEN && object.is_empty() {
+                let text: String = map.next_value()?;
+                return text
+                    .parse::<Number>()
+                    .map(Value::Number)
+                    .map_err(de::Error::custom);
+            }
             let path = Path::Key(self.path, &key);
             let child = Node {
                 state: &mut *self.state,

@@ -28,6 +28,9 @@ use crate::scan::input::Found;
 const BATCH_TOKENS: usize = 128;
 /// ... or at this much text, whichever comes first.
 const BATCH_BYTES: usize = 256 * 1024;
+/// A token this long is handed over alone, with no other batch in flight,
+/// so peak memory follows the largest token, not the number of workers.
+const BIG_TOKEN: usize = 1024 * 1024;
 /// Batches queued or being worked on, per worker.
 const IN_FLIGHT_PER_WORKER: usize = 2;
 
@@ -197,6 +200,14 @@ impl<W: Write> Pipeline<W> {
         Ok(())
     }
 
+    /// Write every batch handed over, in order.
+    fn drain(&mut self) -> Result<(), Error> {
+        while !self.pending.is_empty() {
+            self.write_oldest()?;
+        }
+        Ok(())
+    }
+
     /// Wait for the oldest batch and write its lines.
     fn write_oldest(&mut self) -> Result<(), Error> {
         let Some(receive) = self.pending.pop_front() else {
@@ -234,6 +245,15 @@ impl<W: Write> Pipeline<W> {
 
 impl<W: Write> Reporter for Pipeline<W> {
     fn token(&mut self, found: Found) -> Result<(), Error> {
+        if found.token.len() >= BIG_TOKEN {
+            // A big token is worked on alone: whatever the number of workers,
+            // one big token's decoding and report are in memory at a time.
+            self.submit()?;
+            self.drain()?;
+            self.batch.push(&found);
+            self.submit()?;
+            return self.drain();
+        }
         self.batch.push(&found);
         if self.batch.is_full() {
             self.submit()?;
@@ -339,6 +359,38 @@ mod tests {
         match each_input(&inputs(), &OutputMode::Json, reporter) {
             Ok(code) => format!("exit {code:?}"),
             Err(e) => format!("error {e}"),
+        }
+    }
+
+    /// A big token is worked on with nothing else in flight, however many
+    /// workers there are: memory follows the largest token (item 13.16).
+    #[test]
+    fn a_big_token_is_never_in_flight_beside_another() {
+        let header = b64(r#"{"alg":"HS256"}"#);
+        let big = format!(
+            "{header}.{}.c2ln",
+            b64(&format!(r#"{{"s":"{}"}}"#, "x".repeat(BIG_TOKEN)))
+        );
+        let small = format!("{header}.{}.c2ln", b64(r#"{"sub":"a"}"#));
+        for workers in [1, 2, 4] {
+            let mut out = Vec::new();
+            let mut p = Pipeline::new(settings(), &mut out, workers);
+            let mut left_in_flight = Vec::new();
+            for token in [&small, &big, &small, &big, &big] {
+                let found = Found {
+                    source: "stdin",
+                    field: None,
+                    token,
+                    trailing: None,
+                    in_response: false,
+                };
+                p.token(found).unwrap();
+                if token.len() >= BIG_TOKEN {
+                    left_in_flight.push(p.pending.len());
+                }
+            }
+            assert!(p.finish().is_ok());
+            assert_eq!(left_in_flight, [0, 0, 0], "{workers} workers");
         }
     }
 

@@ -279,11 +279,12 @@ fn codes(token: &Value) -> Vec<&str> {
         .collect()
 }
 
-/// A token object of the API without what is only the page's (`notes`)
+/// A token object of the API without what is only the page's (`notes`, `verdict`)
 /// and what names the input (`source`).
 fn comparable(mut token: Value) -> Value {
     if let Some(map) = token.as_object_mut() {
         map.remove("notes");
+        map.remove("verdict");
         map.remove("source");
     }
     token
@@ -307,6 +308,8 @@ fn the_api_answers_what_the_command_line_says() {
         json!(["ROLE_USER", "ROLE_ADMIN"])
     );
     assert_eq!(token["summary"]["status"], "expired");
+    // The verdict in the human report's words.
+    assert_eq!(token["verdict"], "FAILED: expired");
     assert_eq!(token["signature"]["verified"], true);
     assert_eq!(answer["exit_code"], 1);
     let (line, human) = cli(&expired, &["--secret", &secret]);

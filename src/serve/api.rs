@@ -143,10 +143,15 @@ impl Api {
         };
         let (lines, exit_code) = run(OutputMode::Json)?;
         let (report, _) = run(OutputMode::Human)?;
+        let verdicts = verdicts(&report);
         let tokens: Vec<Value> = lines
             .lines()
-            .filter_map(|line| match serde_json::from_str(line) {
+            .enumerate()
+            .filter_map(|(n, line)| match serde_json::from_str(line) {
                 Ok(Value::Object(mut token)) => {
+                    if let Some(v) = verdicts.get(n) {
+                        token.insert("verdict".to_owned(), Value::from(v.as_str()));
+                    }
                     let notes = json!({
                         "header": notes(token.get("header"), Part::Header),
                         "claims": notes(token.get("payload"), Part::Claims),
@@ -164,6 +169,20 @@ impl Api {
             "exit_code": exit_code.code(),
         }))
     }
+}
+
+/// Each token's verdict, in the human report's words: the text before
+/// ` · token N · ` on the line that opens token N (`FAILED: expired,
+/// missing-role (ROLE_ADMIN)`), without the `(not checked)` note.
+fn verdicts(report: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in report.lines() {
+        let mark = format!(" · token {} · ", out.len() + 1);
+        if let Some((verdict, _)) = line.split_once(&mark) {
+            out.push(verdict.trim_end_matches(" (not checked)").to_owned());
+        }
+    }
+    out
 }
 
 /// The request body as JSON of shape `shape`.

@@ -290,6 +290,22 @@ impl<W: Write> Drop for Pipeline<W> {
     }
 }
 
+/// `--json` over `bytes` (read as standard input is) on `workers` threads:
+/// the parallel path without a process, for the fuzz target, which holds it
+/// to what one thread writes.
+pub fn json_bytes_parallel<W: Write>(
+    bytes: &[u8],
+    settings: Settings,
+    out: W,
+    workers: usize,
+) -> Result<Exit, Error> {
+    let mut p = Pipeline::new(settings, out, workers);
+    crate::scan::input::for_each_token_read(&mut &bytes[..], "stdin", &mut |f| p.token(f))?;
+    p.end_input()?;
+    p.finish()?;
+    Ok(p.code())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

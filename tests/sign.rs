@@ -1053,6 +1053,26 @@ fn encrypt_to_nests_the_signed_token_in_a_jwe() {
             other.accepts(&inner),
             "{recipient}: inner token does not verify"
         );
+        // jwtinspect itself opens it with the recipient's key and verifies the inner token.
+        let out = run(
+            &[
+                "--json",
+                "--key",
+                &key_path(private),
+                "--key",
+                &key_path("rsa-public.pem"),
+                &jwe_token,
+            ],
+            None,
+        );
+        let line: Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
+        assert_eq!(line["jwe"]["decrypted"], json!(true), "{recipient}: {line}");
+        assert_eq!(line["payload"]["sub"], json!("alice"));
+        assert_eq!(
+            line["signature"]["verified"],
+            json!(true),
+            "{recipient}: {line}"
+        );
     }
     // The recipient key must fit the key management algorithm.
     refused(

@@ -4,18 +4,20 @@
 //! token in `--json` mode, and it is nearly all of the work on a dump of
 //! tokens (the parse of the claims alone is over half). So the thread that
 //! reads and scans the input hands tokens over in batches to one worker per
-//! processor; each worker formats a whole batch into one buffer, and the
-//! reading thread writes the buffers in the order the batches were made. At
-//! most `IN_FLIGHT_PER_WORKER` batches per worker wait at any time, so memory
-//! stays bounded however long the input. The human report keeps its own
+//! processor; each worker formats a whole batch into one buffer, and a writer
+//! thread writes the buffers in the order the batches were made, so the
+//! reading thread never waits on the output (through a pipe it used to: each
+//! ~230 KB write blocked it until the reader had drained the pipe four
+//! times, and the workers ran dry meanwhile). At most `IN_FLIGHT_PER_WORKER`
+//! batches per worker wait at any time, so memory stays bounded however long
+//! the input. The human report keeps its own
 //! order-dependent state (numbering, the glossary) and stays on one thread.
 
-use std::collections::VecDeque;
 use std::io::Write;
 use std::ops::Range;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::thread::{JoinHandle, Scope, ScopedJoinHandle};
 
 use crate::app::reporter::Reporter;
 use crate::config::{OutputMode, Settings};
@@ -118,23 +120,70 @@ fn work(job: Job, checks: &Checks, verifier: Option<&dyn Verifier>) -> Done {
     done
 }
 
-/// The `--json` reporter on worker threads.
-pub struct Pipeline<W: Write> {
-    out: W,
-    jobs: Option<SyncSender<Job>>,
-    workers: Vec<JoinHandle<()>>,
-    /// Batches handed over, oldest first: their lines are written in this order.
-    pending: VecDeque<Receiver<Done>>,
-    in_flight: usize,
-    batch: Batch,
-    /// Buffers back from the workers, for the next batches.
-    spare: Vec<(Batch, Vec<u8>)>,
-    code: Exit,
-    reported: u64,
+/// What the reading thread tells the writer, in input order.
+enum ToWriter {
+    /// A batch handed to the workers: its lines come on this channel.
+    Batch(Receiver<Done>),
+    /// The input is read: answer with how many of its tokens were reported.
+    EndInput(SyncSender<u64>),
 }
 
-impl<W: Write> Pipeline<W> {
-    pub fn new(settings: Settings, out: W, workers: usize) -> Self {
+/// The writer thread: each batch's lines in the order the batches were
+/// made, then the buffers back to the reading thread. It is the only thread
+/// that blocks on the output, so a pipe that is slow to drain (or a reader
+/// that only gets a processor now and then) holds up neither the scan nor
+/// the workers until `in_flight` batches wait.
+fn write_in_order<W: Write>(
+    mut out: W,
+    order: Receiver<ToWriter>,
+    spare: mpsc::Sender<(Batch, Vec<u8>)>,
+) -> Result<Exit, Error> {
+    let mut code = Exit::Ok;
+    let mut reported = 0;
+    for message in order {
+        match message {
+            ToWriter::Batch(receive) => {
+                let Ok(mut done) = receive.recv() else {
+                    return Err(Error::Internal("a worker thread stopped".into()));
+                };
+                out.write_all(&done.lines).map_err(write_err)?;
+                code = code.merge(done.code);
+                reported += done.reported;
+                done.lines.clear();
+                done.batch.text.clear();
+                done.batch.items.clear();
+                // The reading thread may have stopped (an error): no matter.
+                let _ = spare.send((done.batch, done.lines));
+            }
+            ToWriter::EndInput(reply) => {
+                let _ = reply.send(std::mem::take(&mut reported));
+            }
+        }
+    }
+    out.flush().map_err(write_err)?;
+    Ok(code)
+}
+
+/// The `--json` reporter on worker threads, with a writer thread of its own
+/// (scoped: `out` need only outlive the scope).
+pub struct Pipeline<'scope> {
+    jobs: Option<SyncSender<Job>>,
+    workers: Vec<JoinHandle<()>>,
+    /// Batches in input order, to the writer; at most `in_flight` wait.
+    order: Option<SyncSender<ToWriter>>,
+    writer: Option<ScopedJoinHandle<'scope, Result<Exit, Error>>>,
+    batch: Batch,
+    /// Buffers back from the writer, for the next batches.
+    spare: Receiver<(Batch, Vec<u8>)>,
+}
+
+impl<'scope> Pipeline<'scope> {
+    pub fn new<'env, W: Write + Send + 'scope>(
+        scope: &'scope Scope<'scope, 'env>,
+        settings: Settings,
+        out: W,
+        workers: usize,
+    ) -> Self {
         let (jobs, queue) = mpsc::sync_channel::<Job>(workers);
         let queue = Arc::new(Mutex::new(queue));
         let verifier: Option<Arc<KeyVerifier>> = settings.verifier.clone();
@@ -157,71 +206,63 @@ impl<W: Write> Pipeline<W> {
                 })
             })
             .collect();
+        let (order, to_write) = mpsc::sync_channel(workers * IN_FLIGHT_PER_WORKER);
+        let (give_back, spare) = mpsc::channel();
+        let writer = scope.spawn(move || write_in_order(out, to_write, give_back));
         Pipeline {
-            out,
             jobs: Some(jobs),
             workers: handles,
-            pending: VecDeque::new(),
-            in_flight: workers * IN_FLIGHT_PER_WORKER,
+            order: Some(order),
+            writer: Some(writer),
             batch: Batch::default(),
-            spare: Vec::new(),
-            code: Exit::Ok,
-            reported: 0,
+            spare,
         }
     }
 
-    /// Hand the current batch to the workers.
+    /// Hand the current batch to the workers, and its place in line to the writer.
     fn submit(&mut self) -> Result<(), Error> {
         if self.batch.items.is_empty() {
             return Ok(());
         }
-        while self.pending.len() >= self.in_flight {
-            self.write_oldest()?;
-        }
         let (done, receive) = mpsc::sync_channel(1);
-        let (next, lines) = self.spare.pop().unwrap_or_default();
+        // The writer gives buffers back as it goes; a new one only when none is back yet.
+        let (next, lines) = self.spare.try_recv().unwrap_or_default();
         let batch = std::mem::replace(&mut self.batch, next);
         let job = Job { batch, lines, done };
         let sent = self.jobs.as_ref().map(|jobs| jobs.send(job));
         if let Some(Err(_)) = sent {
-            return Err(self.worker_died());
+            return Err(self.stopped());
         }
-        self.pending.push_back(receive);
-        Ok(())
+        self.tell_writer(ToWriter::Batch(receive))
     }
 
-    /// Wait for the oldest batch and write its lines.
-    fn write_oldest(&mut self) -> Result<(), Error> {
-        let Some(receive) = self.pending.pop_front() else {
-            return Ok(());
-        };
-        let Ok(mut done) = receive.recv() else {
-            return Err(self.worker_died());
-        };
-        self.out.write_all(&done.lines).map_err(write_err)?;
-        self.code = self.code.merge(done.code);
-        self.reported += done.reported;
-        done.lines.clear();
-        done.batch.text.clear();
-        done.batch.items.clear();
-        self.spare.push((done.batch, done.lines));
-        Ok(())
+    fn tell_writer(&mut self, message: ToWriter) -> Result<(), Error> {
+        match self.order.as_ref().map(|order| order.send(message)) {
+            Some(Ok(())) => Ok(()),
+            _ => Err(self.stopped()),
+        }
     }
 
-    /// A worker ended without answering: it panicked (its hook has said so).
-    /// Carry the panic on here, as the one-thread report would.
-    fn worker_died(&mut self) -> Error {
+    /// A worker or the writer ended early: a worker panicked (its hook has
+    /// said so; the panic is carried on here, as the one-thread report
+    /// would), or the writer met an error (returned).
+    fn stopped(&mut self) -> Error {
         self.jobs = None;
+        self.order = None;
         for handle in self.workers.drain(..) {
             if let Err(panic) = handle.join() {
                 std::panic::resume_unwind(panic);
             }
         }
-        Error::Internal("a worker thread stopped".into())
+        match self.writer.take().map(ScopedJoinHandle::join) {
+            Some(Ok(Err(e))) => e,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            _ => Error::Internal("a worker thread stopped".into()),
+        }
     }
 }
 
-impl<W: Write> Reporter for Pipeline<W> {
+impl Reporter for Pipeline<'_> {
     fn token(&mut self, found: Found) -> Result<(), Error> {
         self.batch.push(&found);
         if self.batch.is_full() {
@@ -232,24 +273,31 @@ impl<W: Write> Reporter for Pipeline<W> {
 
     fn end_input(&mut self) -> Result<u64, Error> {
         self.submit()?;
-        while !self.pending.is_empty() {
-            self.write_oldest()?;
+        let (reply, count) = mpsc::sync_channel(1);
+        self.tell_writer(ToWriter::EndInput(reply))?;
+        match count.recv() {
+            Ok(n) => Ok(n),
+            Err(_) => Err(self.stopped()),
         }
-        Ok(std::mem::take(&mut self.reported))
     }
 
     fn finish(mut self) -> Result<Exit, Error> {
         self.end_input()?;
-        self.out.flush().map_err(write_err)?;
-        Ok(self.code)
+        self.order = None;
+        match self.writer.take().map(ScopedJoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Err(Error::Internal("the writer thread stopped".into())),
+        }
     }
 }
 
-impl<W: Write> Drop for Pipeline<W> {
+impl Drop for Pipeline<'_> {
     fn drop(&mut self) {
-        // No more jobs: each worker ends after the one it is on.
+        // No more jobs or batches: each worker ends after the one it is on,
+        // the writer after the batches it was given (the scope joins it).
         self.jobs = None;
-        self.pending.clear();
+        self.order = None;
         for handle in self.workers.drain(..) {
             let _ = handle.join();
         }
@@ -330,9 +378,46 @@ mod tests {
         assert!(one.len() > 100_000);
         for workers in [1, 2, 3] {
             let mut many = Vec::new();
-            let code = report(Pipeline::new(settings(), &mut many, workers));
+            let code =
+                std::thread::scope(|s| report(Pipeline::new(s, settings(), &mut many, workers)));
             assert_eq!(code, one_code);
             assert!(many == one, "{workers} workers");
+        }
+    }
+
+    /// Output that takes `room` bytes, then fails as a closed pipe does.
+    struct Closing {
+        room: usize,
+    }
+
+    impl Write for Closing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_output_stops_the_run_with_its_error() {
+        let mut one = Vec::new();
+        let _ = report(Sequential::new(settings(), &mut one));
+        for room in [0, 1000, one.len() / 2] {
+            for workers in [1, 2] {
+                let got = std::thread::scope(|s| {
+                    report(Pipeline::new(s, settings(), Closing { room }, workers))
+                });
+                let want = report(Sequential::new(settings(), Closing { room }));
+                assert_eq!(got, want, "room {room}, {workers} workers");
+                assert!(got.starts_with("error"), "{got}");
+            }
         }
     }
 }

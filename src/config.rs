@@ -2,11 +2,14 @@
 //! command line (`cli::resolve`), no clap types, no I/O.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::meaning::inspect::Checks;
 use crate::meaning::time::Zone;
-use crate::verify::signature::KeyVerifier;
+use crate::secret::Secret;
+use crate::verify::signature::{Alg, KeyVerifier};
 
 /// What goes to standard output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,4 +50,70 @@ pub struct Settings {
     pub stdout_terminal: bool,
     /// The user's keys, loaded (and fetched) once; None when no key was given.
     pub verifier: Option<Arc<KeyVerifier>>,
+}
+
+/// TLS and timeout settings for every request (`--cacert`, `--insecure`, `--timeout`).
+#[derive(Debug, Clone)]
+pub struct NetOptions {
+    pub cacert: Option<PathBuf>,
+    pub insecure: bool,
+    pub timeout: Duration,
+}
+
+/// Where the verification key comes from: one flag of the key source group.
+/// Loaded (files read, JWKS fetched) in the app step, not while resolving.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// `--secret`
+    Secret(Secret),
+    /// `--secret-file`
+    SecretFile(PathBuf),
+    /// `--secret-base64`
+    SecretBase64(Secret),
+    /// `--key`: PEM, certificate, JWK or JWKS.
+    KeyFile(PathBuf),
+    /// `--jwks-url`
+    JwksUrl(String, NetOptions),
+    /// `--discover ISSUER`
+    Discover(String, NetOptions),
+}
+
+/// The key to verify with, and the algorithms it may verify (`--alg`; empty: any).
+#[derive(Debug, Clone)]
+pub struct KeyRequest {
+    pub source: KeySource,
+    pub algs: Vec<Alg>,
+}
+
+/// The login protocols `login --provider` speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    Immport,
+    ImmportBatch,
+    Itempath,
+    Form,
+    Json,
+}
+
+/// `jwtinspect login`, resolved.
+#[derive(Debug, Clone)]
+pub struct LoginRequest {
+    pub provider: Provider,
+    /// `--url`; None: the provider's default.
+    pub url: Option<String>,
+    pub user: String,
+    /// Read the password from standard input.
+    pub password_stdin: bool,
+    /// `--param KEY=VALUE`, as typed.
+    pub params: Vec<String>,
+    pub net: NetOptions,
+}
+
+/// `jwtinspect refresh`, resolved.
+#[derive(Debug, Clone)]
+pub struct RefreshRequest {
+    pub url: String,
+    /// The refresh token, a file holding it, or `-`; None: standard input.
+    pub input: Option<String>,
+    pub net: NetOptions,
 }

@@ -1,6 +1,7 @@
 //! Orchestration: the command chosen on the command line, run from inputs
 //! through the tokens found and inspected to the report.
 
+mod keys;
 pub(crate) mod pipeline;
 pub(crate) mod reporter;
 mod sign;
@@ -43,12 +44,18 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Some(Command::Edit(args)) => sign::run(&args.spec(), args.make.json),
         Some(Command::Login(args)) => {
             let settings = Settings::resolve(&args.inspect, &env)?;
-            let answer = login::login(&args, &env)?;
+            let key = args.inspect.key_request()?;
+            let request = args.request()?;
+            let settings = keys::load(settings, key)?;
+            let answer = login::login(&request, &env)?;
             report_answer(&answer, settings)
         }
         Some(Command::Refresh(args)) => {
             let settings = Settings::resolve(&args.inspect, &env)?;
-            let answer = login::refresh(&args, &env)?;
+            let key = args.inspect.key_request()?;
+            let request = args.request()?;
+            let settings = keys::load(settings, key)?;
+            let answer = login::refresh(&request, &env)?;
             report_answer(&answer, settings)
         }
     }
@@ -97,6 +104,7 @@ fn inspect_command(
     };
     // After the inputs: a usage error should not wait for a JWKS download.
     let settings = Settings::resolve(args, env)?;
+    let settings = keys::load(settings, args.key_request()?)?;
     report(&inputs, settings)
 }
 

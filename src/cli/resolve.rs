@@ -1,15 +1,16 @@
 //! Resolving the typed flags once into the settings the program reads.
 
-use std::sync::Arc;
+use std::time::Duration;
 
-use super::args::{ColorWhen, InspectArgs, NetArgs, VerifyArgs};
-use crate::config::{Environment, OutputMode, Settings};
+use super::args::{self, ColorWhen, InspectArgs, LoginArgs, NetArgs, RefreshArgs, VerifyArgs};
+use crate::config::{
+    Environment, KeyRequest, KeySource, LoginRequest, NetOptions, OutputMode, Provider,
+    RefreshRequest, Settings,
+};
 use crate::error::Error;
 use crate::meaning::inspect::Checks;
 use crate::meaning::time::{Clock, Zone};
-use crate::net::http::{Http, HttpOptions};
-use crate::verify::keys;
-use crate::verify::signature::{self as verify, KeyVerifier};
+use crate::verify::signature as verify;
 
 impl Settings {
     pub fn resolve(args: &InspectArgs, env: &Environment) -> Result<Settings, Error> {
@@ -37,7 +38,6 @@ impl Settings {
             None => Clock::system(),
         };
         let issuer = issuer_check(&args.verify)?;
-        let verifier = resolve_verifier(&args.verify, &args.net)?;
         Ok(Settings {
             output,
             color,
@@ -51,7 +51,8 @@ impl Settings {
                 audience: args.verify.aud.clone(),
             },
             stdout_terminal: env.stdout_terminal,
-            verifier: verifier.map(Arc::new),
+            // Loaded in the app step, from `InspectArgs::key_request`.
+            verifier: None,
         })
     }
 }
@@ -67,25 +68,22 @@ fn issuer_check(args: &VerifyArgs) -> Result<Option<String>, Error> {
     }
 }
 
-/// Load the key the user gave (one flag of the keysource group), once.
-fn resolve_verifier(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyVerifier>, Error> {
+/// The key the user gave (one flag of the keysource group), as a
+/// description: loading it is the app step's I/O.
+fn key_request(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyRequest>, Error> {
     let algs = verify::parse_algs(&args.algs).map_err(Error::Usage)?;
-    let keys = if let Some(secret) = &args.secret {
-        keys::secret(
-            secret.expose().as_bytes().to_vec(),
-            "--secret",
-            "the --secret".to_owned(),
-        )?
+    let source = if let Some(secret) = &args.secret {
+        KeySource::Secret(secret.clone())
     } else if let Some(path) = &args.secret_file {
-        keys::secret_file(path)?
+        KeySource::SecretFile(path.clone())
     } else if let Some(text) = &args.secret_base64 {
-        keys::secret_base64(text.expose())?
+        KeySource::SecretBase64(text.clone())
     } else if let Some(path) = &args.key {
-        keys::key_file(path)?
+        KeySource::KeyFile(path.clone())
     } else if let Some(url) = &args.jwks_url {
-        keys::fetch_jwks(&Http::new(&HttpOptions::from_args(net)?)?, url)?
+        KeySource::JwksUrl(url.clone(), net_options(net)?)
     } else if let Some(issuer) = &args.discover {
-        keys::discover(&Http::new(&HttpOptions::from_args(net)?)?, issuer)?
+        KeySource::Discover(issuer.clone(), net_options(net)?)
     } else {
         if !algs.is_empty() {
             return Err(Error::usage(
@@ -94,5 +92,55 @@ fn resolve_verifier(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyVerifi
         }
         return Ok(None);
     };
-    Ok(Some(KeyVerifier::new(keys, algs)))
+    Ok(Some(KeyRequest { source, algs }))
+}
+
+/// `--cacert`, `--insecure` and `--timeout`.
+fn net_options(net: &NetArgs) -> Result<NetOptions, Error> {
+    if net.timeout == 0 {
+        return Err(Error::usage(
+            "--timeout 0: give the number of seconds to wait, at least 1",
+        ));
+    }
+    Ok(NetOptions {
+        cacert: net.cacert.clone(),
+        insecure: net.insecure,
+        timeout: Duration::from_secs(net.timeout),
+    })
+}
+
+impl InspectArgs {
+    /// The key to verify with (`--secret`, `--key`, `--jwks-url`, ...), not yet loaded.
+    pub(crate) fn key_request(&self) -> Result<Option<KeyRequest>, Error> {
+        key_request(&self.verify, &self.net)
+    }
+}
+
+impl LoginArgs {
+    pub(crate) fn request(&self) -> Result<LoginRequest, Error> {
+        Ok(LoginRequest {
+            provider: match self.provider {
+                args::Provider::Immport => Provider::Immport,
+                args::Provider::ImmportBatch => Provider::ImmportBatch,
+                args::Provider::Itempath => Provider::Itempath,
+                args::Provider::Form => Provider::Form,
+                args::Provider::Json => Provider::Json,
+            },
+            url: self.url.clone(),
+            user: self.user.clone(),
+            password_stdin: self.password_stdin,
+            params: self.params.clone(),
+            net: net_options(&self.inspect.net)?,
+        })
+    }
+}
+
+impl RefreshArgs {
+    pub(crate) fn request(&self) -> Result<RefreshRequest, Error> {
+        Ok(RefreshRequest {
+            url: self.url.clone(),
+            input: self.input.clone(),
+            net: net_options(&self.inspect.net)?,
+        })
+    }
 }

@@ -4,13 +4,12 @@
 //! needs the network: plain inspection never creates it.
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::redirect;
 
-use crate::cli::NetArgs;
+use crate::config::NetOptions;
 use crate::error::Error;
 use crate::messages;
 use crate::secret::Secret;
@@ -19,30 +18,6 @@ use crate::secret::Secret;
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Redirects followed at most.
 const MAX_REDIRECTS: usize = 5;
-
-/// TLS and timeout settings (from `--cacert`, `--insecure`, `--timeout`).
-#[derive(Debug, Clone)]
-pub struct HttpOptions {
-    pub cacert: Option<PathBuf>,
-    pub insecure: bool,
-    pub timeout: Duration,
-}
-
-impl HttpOptions {
-    /// Resolve `--cacert`, `--insecure` and `--timeout`.
-    pub fn from_args(net: &NetArgs) -> Result<HttpOptions, Error> {
-        if net.timeout == 0 {
-            return Err(Error::usage(
-                "--timeout 0: give the number of seconds to wait, at least 1",
-            ));
-        }
-        Ok(HttpOptions {
-            cacert: net.cacert.clone(),
-            insecure: net.insecure,
-            timeout: Duration::from_secs(net.timeout),
-        })
-    }
-}
 
 /// A request body.
 #[derive(Debug)]
@@ -75,7 +50,7 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn new(opts: &HttpOptions) -> Result<Http, Error> {
+    pub fn new(opts: &NetOptions) -> Result<Http, Error> {
         let policy = redirect::Policy::custom(|attempt| {
             let from_https = attempt
                 .previous()

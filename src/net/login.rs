@@ -7,11 +7,10 @@ use std::io::{self, BufRead, Read};
 
 use serde_json::Value;
 
-use crate::cli::{LoginArgs, Provider, RefreshArgs};
-use crate::config::Environment;
+use crate::config::{Environment, LoginRequest, Provider, RefreshRequest};
 use crate::error::Error;
 use crate::messages;
-use crate::net::http::{self, Body, Http, HttpOptions, Response};
+use crate::net::http::{self, Body, Http, Response};
 use crate::sanitize;
 use crate::scan::find as scan;
 use crate::scan::input::{self, Input};
@@ -146,7 +145,7 @@ impl Answer {
 }
 
 /// `jwtinspect login`: POST the credentials, return the checked answer.
-pub fn login(args: &LoginArgs, env: &Environment) -> Result<Answer, Error> {
+pub fn login(args: &LoginRequest, env: &Environment) -> Result<Answer, Error> {
     let spec = ProviderSpec::of(args.provider);
     let url = match (&args.url, spec.default_url) {
         (Some(url), _) => url.as_str(),
@@ -162,7 +161,7 @@ pub fn login(args: &LoginArgs, env: &Environment) -> Result<Answer, Error> {
         return Err(Error::usage("-u/--user is empty; give the user name"));
     }
     let params = parse_params(&args.params, spec)?;
-    let http = Http::new(&HttpOptions::from_args(&args.inspect.net)?)?;
+    let http = Http::new(&args.net)?;
     let password = password(args, env, url)?;
     warn_if_plain_http(url);
 
@@ -180,9 +179,9 @@ pub fn login(args: &LoginArgs, env: &Environment) -> Result<Answer, Error> {
 }
 
 /// `jwtinspect refresh`: POST with the refresh token as Bearer, return the checked answer.
-pub fn refresh(args: &RefreshArgs, env: &Environment) -> Result<Answer, Error> {
+pub fn refresh(args: &RefreshRequest, env: &Environment) -> Result<Answer, Error> {
     let token = refresh_token(args.input.as_deref(), env)?;
-    let http = Http::new(&HttpOptions::from_args(&args.inspect.net)?)?;
+    let http = Http::new(&args.net)?;
     let response = http.post(&args.url, &Body::Empty, Some(&token))?;
     check_answer(&args.url, &response, ACCESS_KEYS, &token)
 }
@@ -220,7 +219,7 @@ fn parse_params(params: &[String], spec: &ProviderSpec) -> Result<Vec<(String, S
 }
 
 /// The password: `--password-stdin`, else `JWTINSPECT_PASSWORD`, else a prompt that does not echo.
-fn password(args: &LoginArgs, env: &Environment, url: &str) -> Result<Secret, Error> {
+fn password(args: &LoginRequest, env: &Environment, url: &str) -> Result<Secret, Error> {
     if args.password_stdin {
         return password_from(io::stdin().lock());
     }

@@ -2,4 +2,5 @@
 //! downloads. Nothing here prints a report.
 
 pub(crate) mod http;
+pub(crate) mod jwks;
 pub(crate) mod login;

@@ -38,6 +38,7 @@ pub use meaning::inspect::{Checks, Verifier};
 pub use meaning::time::{Clock, Zone};
 pub use sanitize::is_hostile;
 pub use scan::find::{scan_all, Scanner};
+pub use scan::input::{for_each_token_read, Found};
 pub use token::decode::decode;
 pub use verify::keys::{jwks, key_file, secret};
 pub use verify::signature::KeyVerifier;

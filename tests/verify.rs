@@ -24,7 +24,8 @@ use support::{b64url, json_lines, jwtinspect, stderr_of, stdout_of, testdata};
 /// The judging time of every test: 2027-01-15T08:00:00Z.
 const NOW: i64 = 1_800_000_000;
 const NOW_ARG: &str = "1800000000";
-const SECRET: &[u8] = b"correct horse battery staple, 32+ bytes";
+/// Long enough for HS512 (RFC 7518 §3.2: at least the hash's 64 bytes).
+const SECRET: &[u8] = b"correct horse battery staple, and more words: long enough for HS512";
 const ISSUER: &str = "https://issuer.test";
 
 // ------------------------------------------------------------ minting
@@ -496,13 +497,17 @@ fn a_good_token_exits_0_and_the_report_names_the_key() {
 #[test]
 fn the_secret_file_loses_exactly_one_trailing_newline() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let good = token("HS256", None, Signer::Secret(b"s3cret"));
+    let good = token(
+        "HS256",
+        None,
+        Signer::Secret(b"s3cret-of-thirty-two-bytes-or-more"),
+    );
     for (contents, ok) in [
-        (&b"s3cret"[..], true),
-        (b"s3cret\n", true),
-        (b"s3cret\r\n", true),
-        (b"s3cret\n\n", false),
-        (b"s3cret ", false),
+        (&b"s3cret-of-thirty-two-bytes-or-more"[..], true),
+        (b"s3cret-of-thirty-two-bytes-or-more\n", true),
+        (b"s3cret-of-thirty-two-bytes-or-more\r\n", true),
+        (b"s3cret-of-thirty-two-bytes-or-more\n\n", false),
+        (b"s3cret-of-thirty-two-bytes-or-more ", false),
     ] {
         let file = write(dir.path(), "secret", contents);
         let (v, why, _, _) = verdict(&strings(&["--secret-file", &file]), &good);
@@ -512,7 +517,9 @@ fn the_secret_file_loses_exactly_one_trailing_newline() {
 
 #[test]
 fn secret_base64_takes_both_alphabets_with_or_without_padding() {
-    let binary: &'static [u8] = &[0xfb, 0xff, 0xbf, 0x00, 0x3e, 0x3f, 0xfe];
+    // 49 bytes: more than HS384's 48, and a length that base64 pads.
+    static BINARY: [[u8; 7]; 7] = [[0xfb, 0xff, 0xbf, 0x00, 0x3e, 0x3f, 0xfe]; 7];
+    let binary: &'static [u8] = BINARY.as_flattened();
     let good = token("HS384", None, Signer::Secret(binary));
     let std = base64::engine::general_purpose::STANDARD.encode(binary);
     assert!(std.contains('+') && std.contains('/') && std.ends_with('='));

@@ -190,6 +190,12 @@ fn structure(i: &Inspection, out: &mut Vec<Finding>) {
             format!("{n} dot-separated segments; a JWS has 3 (header.payload.signature): truncated or joined?"),
         )),
     }
+    if i.decoded.non_canonical {
+        out.push(Finding::warning(
+            "non-canonical-base64",
+            "the header or payload is not canonical base64url (= padding, + or /, or non-zero trailing bits): decoded anyway for display, but servers that decode strictly refuse the token",
+        ));
+    }
     if let Err(e) = &i.decoded.header {
         out.push(Finding::error(
             "header-invalid",

@@ -97,7 +97,50 @@ fn engine_for(seg: &str) -> Result<(&'static GeneralPurpose, bool), PartError> {
     let padded = seg.ends_with('=');
     let standard = memchr::memchr2(b'+', b'/', seg.as_bytes()).is_some();
     let engine = if standard { &STANDARD } else { &URL_SAFE };
-    Ok((engine, padded || standard))
+    Ok((
+        engine,
+        padded || standard || trailing_bits_set(seg.as_bytes()),
+    ))
+}
+
+/// True when the last character of a segment carries bits that encode no
+/// byte and are not zero: `...Q` where canonical base64url has `...Q` only
+/// if those bits are clear. Another spelling of the same bytes.
+fn trailing_bits_set(seg: &[u8]) -> bool {
+    let body = seg
+        .strip_suffix(b"==")
+        .or_else(|| seg.strip_suffix(b"="))
+        .unwrap_or(seg);
+    let Some(&last) = body.last() else {
+        return false;
+    };
+    let value = match URL_SAFE_VALUES[usize::from(last)] {
+        0xff => STANDARD_VALUES[usize::from(last)],
+        v => v,
+    };
+    let unused = match body.len() % 4 {
+        2 => 0b1111,
+        3 => 0b11,
+        _ => 0,
+    };
+    value != 0xff && value & unused != 0
+}
+
+/// Why a signature segment is not canonical base64url (RFC 7515 §2: no
+/// padding, the URL-safe alphabet, unused bits zero), or None when it is.
+/// Verification compares signatures on the token's exact text: another
+/// spelling of the same bytes is a different token, which servers refuse.
+pub fn non_canonical_signature(seg: &str) -> Option<&'static str> {
+    let bytes = seg.as_bytes();
+    if memchr::memchr(b'=', bytes).is_some() {
+        Some("it has = padding, which base64url in a JWS never has")
+    } else if memchr::memchr2(b'+', b'/', bytes).is_some() {
+        Some("it uses + or / (the standard base64 alphabet), not base64url's - and _")
+    } else if trailing_bits_set(bytes) {
+        Some("its last character has non-zero trailing bits (a second spelling of the same bytes)")
+    } else {
+        None
+    }
 }
 
 fn not_base64(e: base64::DecodeError) -> PartError {

@@ -105,6 +105,8 @@ pub struct Key {
     pub alg: Option<String>,
     /// The JWK `use` (`sig` or `enc`).
     pub usage: Option<String>,
+    /// The JWK `key_ops` (RFC 7517 §4.3): when present, it must list `verify`.
+    pub ops: Option<Vec<String>>,
     /// Where the key came from, as the report names it ("keys.pem", "kid \"a\" in https://...").
     pub label: String,
 }
@@ -167,6 +169,7 @@ pub fn secret(bytes: Vec<u8>, flag: &str, label: String) -> Result<KeySet, Error
         kid: None,
         alg: None,
         usage: None,
+        ops: None,
         label: label.clone(),
     };
     Ok(KeySet::single(key, label))
@@ -320,6 +323,7 @@ fn pem_keys(bytes: &[u8], shown: &str) -> Result<KeySet, String> {
             kid: None,
             alg: None,
             usage: None,
+            ops: None,
             label,
         });
     }
@@ -458,11 +462,23 @@ fn jwk(map: &Map<String, Value>, label: String) -> Result<Key, String> {
             ))
         }
     };
+    let ops = match map.get("key_ops") {
+        None => None,
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<String>>>()
+                .ok_or("\"key_ops\" is not an array of strings")?,
+        ),
+        Some(_) => return Err("\"key_ops\" is not an array".to_owned()),
+    };
     Ok(Key {
         material,
         kid: text("kid")?,
         alg: text("alg")?,
         usage: text("use")?,
+        ops,
         label,
     })
 }

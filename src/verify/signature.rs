@@ -151,6 +151,12 @@ const MIN_RSA_BITS: usize = 2048;
 /// How many kids or keys a message lists before "…".
 const LIST_LIMIT: usize = 8;
 
+/// The most keys one token is tried with. A token without a `kid` facing a
+/// JWKS of thousands of keys would otherwise try every one (5,000 EC keys,
+/// 100 tokens: 42 s); past this many keys that fit its alg, it is an
+/// `ambiguous-key` error asking for a kid or a single key.
+pub const MAX_CANDIDATES: usize = 16;
+
 /// Verifies tokens with one resolved key set.
 #[derive(Debug, Clone)]
 pub struct KeyVerifier {
@@ -164,8 +170,9 @@ impl KeyVerifier {
         KeyVerifier { keys, algs }
     }
 
-    /// The verdict on one token: the label of the key that verified it, or why not.
-    fn check(&self, token: &str, decoded: &Decoded) -> Result<String, Failure> {
+    /// The verdict on one token: the label of the key that verified it and
+    /// any warnings about the key set, or why not.
+    fn check(&self, token: &str, decoded: &Decoded) -> Result<(String, Vec<Finding>), Failure> {
         if let Some(why) = &self.keys.refused {
             return Err(Failure::new("the key source was refused", why.clone()));
         }
@@ -193,14 +200,21 @@ impl KeyVerifier {
         let alg = self.algorithm(header)?;
         extensions(header)?;
         let (signing_input, signature) = split_signature(token)?;
-        let candidates = self.candidates(header, alg)?;
+        let (candidates, warnings) = self.candidates(header, alg)?;
         signature_shape(alg, &signature)?;
         let mut tried = Vec::new();
+        let mut weak = None;
         for key in candidates {
             if verify_with(alg, key, signing_input, &signature) {
-                return Ok(key.label.clone());
+                match weak_hmac(alg, key) {
+                    None => return Ok((key.label.clone(), warnings)),
+                    Some(f) => weak = weak.or(Some(f)),
+                }
             }
             tried.push(key);
+        }
+        if let Some(f) = weak {
+            return Err(f);
         }
         Err(match tried.as_slice() {
             [one] => Failure::new(
@@ -275,8 +289,14 @@ impl KeyVerifier {
         Ok(alg)
     }
 
-    /// The user's keys that may verify this token: matching kid, fitting alg.
-    fn candidates(&self, header: &Map<String, Value>, alg: Alg) -> Result<Vec<&Key>, Failure> {
+    /// The user's keys that may verify this token: matching kid, fitting
+    /// alg, at most `MAX_CANDIDATES`; an `ambiguous-key` warning when the
+    /// token's kid names several keys.
+    fn candidates(
+        &self,
+        header: &Map<String, Value>,
+        alg: Alg,
+    ) -> Result<(Vec<&Key>, Vec<Finding>), Failure> {
         let set = &self.keys;
         if set.keys.is_empty() {
             let why: Vec<String> = set.skipped.iter().map(keys::skipped_text).collect();
@@ -335,8 +355,24 @@ impl KeyVerifier {
                 Err(why) => misfits.push((key, why)),
             }
         }
+        if fitting.len() > MAX_CANDIDATES {
+            return Err(Failure::coded(
+                "ambiguous-key",
+                "too many keys to try",
+                format!(
+                    "{} keys in {} fit alg {} and the token {}: jwtinspect tries at most {MAX_CANDIDATES}; give the token a kid that names its key, or pass the one key with --key",
+                    fitting.len(),
+                    set.origin,
+                    alg.name(),
+                    match kid {
+                        Some(k) => format!("names kid {} on all of them", quote(k.as_bytes())),
+                        None => "has no kid".to_owned(),
+                    }
+                ),
+            ));
+        }
         if !fitting.is_empty() {
-            return Ok(fitting);
+            return Ok((fitting, ambiguity(set, kid)));
         }
         let confusion = alg.needs() == Needs::Hmac
             && misfits
@@ -365,8 +401,75 @@ impl KeyVerifier {
     }
 }
 
+/// An `ambiguous-key` warning when `kid` names more than one key in the set
+/// (duplicate kids, or one kid on keys of different types): which key the
+/// issuer meant is unclear, and each is tried.
+fn ambiguity(set: &KeySet, kid: Option<&str>) -> Vec<Finding> {
+    let Some(kid) = kid else {
+        return Vec::new();
+    };
+    let same: Vec<&Key> = set
+        .keys
+        .iter()
+        .filter(|k| k.kid.as_deref() == Some(kid))
+        .collect();
+    if same.len() < 2 {
+        return Vec::new();
+    }
+    let mut kinds: Vec<String> = same.iter().map(|k| k.material.describe()).collect();
+    kinds.dedup();
+    let what = if kinds.len() > 1 {
+        format!("keys of different types ({})", kinds.join(", "))
+    } else {
+        format!("{} keys", same.len())
+    };
+    vec![Finding::warning(
+        "ambiguous-key",
+        format!(
+            "kid {} names {what} in {}: a kid should name one key; each is tried",
+            quote(kid.as_bytes()),
+            set.origin
+        ),
+    )]
+}
+
+/// An HMAC key that verified but is shorter than the hash: RFC 7518 §3.2
+/// says such a key MUST NOT be used, so the match does not count.
+fn weak_hmac(alg: Alg, key: &Key) -> Option<Failure> {
+    let Material::Hmac(k) = &key.material else {
+        return None;
+    };
+    let needed = match alg {
+        Alg::HS256 => 32,
+        Alg::HS384 => 48,
+        Alg::HS512 => 64,
+        _ => return None,
+    };
+    let len = k.as_bytes().len();
+    (len < needed).then(|| {
+        Failure::coded(
+            "weak-key",
+            "the key is too short",
+            format!(
+                "the {} signature matches {}, but the key is too short: {len} bytes, and RFC 7518 §3.2 requires at least {needed} for {} (a key shorter than the hash can be guessed); it does not count as verified",
+                alg.name(),
+                key.label,
+                alg.name()
+            ),
+        )
+    })
+}
+
 /// Does this key suit this algorithm? Says why not.
 fn fits(key: &Key, alg: Alg) -> Result<(), String> {
+    if let Some(ops) = &key.ops {
+        if !ops.iter().any(|op| op == "verify") {
+            return Err(format!(
+                "the key's key_ops ({}) do not include verify",
+                listed(ops.iter().map(|op| quote(op.as_bytes())))
+            ));
+        }
+    }
     if let Some(usage) = &key.usage {
         if usage != "sig" {
             return Err(format!(
@@ -479,6 +582,14 @@ fn split_signature(token: &str) -> Result<(&[u8], Vec<u8>), Failure> {
             "the signature segment is empty: the token is unsigned",
         ));
     }
+    if let Some(why) = decode::non_canonical_signature(sig) {
+        return Err(Failure::new(
+            "the signature is not canonical base64url",
+            format!(
+                "the signature segment is not canonical base64url: {why}; servers compare the exact text and refuse it, so it never verifies"
+            ),
+        ));
+    }
     match decode::b64_segment(sig) {
         Ok((bytes, _)) => Ok((input.as_bytes(), bytes)),
         Err(e) => Err(Failure::new(
@@ -561,13 +672,20 @@ fn listed(items: impl Iterator<Item = String>) -> String {
 /// sentence for the finding.
 #[derive(Debug)]
 struct Failure {
+    /// The finding's code: `signature-invalid` unless the key is at fault.
+    code: &'static str,
     short: String,
     long: String,
 }
 
 impl Failure {
     fn new(short: impl Into<String>, long: impl Into<String>) -> Failure {
+        Failure::coded("signature-invalid", short, long)
+    }
+
+    fn coded(code: &'static str, short: impl Into<String>, long: impl Into<String>) -> Failure {
         Failure {
+            code,
             short: short.into(),
             long: long.into(),
         }
@@ -577,15 +695,15 @@ impl Failure {
 impl Verifier for KeyVerifier {
     fn verify(&self, token: &str, decoded: &Decoded) -> Verification {
         match self.check(token, decoded) {
-            Ok(label) => Verification {
+            Ok((label, findings)) => Verification {
                 verified: true,
                 detail: label,
-                findings: Vec::new(),
+                findings,
             },
             Err(f) => Verification {
                 verified: false,
                 detail: f.short,
-                findings: vec![Finding::error("signature-invalid", f.long)],
+                findings: vec![Finding::error(f.code, f.long)],
             },
         }
     }

@@ -117,7 +117,13 @@ impl Server {
 
     /// An HTTPS server whose certificate (for localhost and 127.0.0.1) is signed by a fresh test CA.
     pub fn https(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
-        let tls = TestCa::new();
+        let tls = TestCa::new(false);
+        Server::start(handler, Some(tls))
+    }
+
+    /// An HTTPS server whose certificate expired in 2001 (its CA is still `ca_file`).
+    pub fn https_expired(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
+        let tls = TestCa::new(true);
         Server::start(handler, Some(tls))
     }
 
@@ -317,7 +323,7 @@ struct TestCa {
 }
 
 impl TestCa {
-    fn new() -> TestCa {
+    fn new(expired: bool) -> TestCa {
         use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
         let ca_key = KeyPair::generate().expect("CA key");
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
@@ -329,9 +335,13 @@ impl TestCa {
         let issuer = Issuer::new(ca_params, ca_key);
 
         let leaf_key = KeyPair::generate().expect("server key");
-        let leaf_params =
+        let mut leaf_params =
             CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
                 .expect("server params");
+        if expired {
+            leaf_params.not_before = rcgen::date_time_ymd(2000, 1, 1);
+            leaf_params.not_after = rcgen::date_time_ymd(2001, 1, 1);
+        }
         let leaf = leaf_params
             .signed_by(&leaf_key, &issuer)
             .expect("server cert");

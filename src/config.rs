@@ -70,8 +70,8 @@ pub enum KeySource {
     SecretFile(PathBuf),
     /// `--secret-base64`
     SecretBase64(Secret),
-    /// `--key`: PEM, certificate, JWK or JWKS.
-    KeyFile(PathBuf),
+    /// `--key` (repeatable): PEM, certificate, JWK or JWKS; private ones decrypt JWEs.
+    KeyFiles(Vec<PathBuf>),
     /// `--jwks-url`
     JwksUrl(String, NetOptions),
     /// `--discover ISSUER`

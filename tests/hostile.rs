@@ -491,11 +491,13 @@ fn five_part_jwe_is_named_not_decoded() {
         "{}.a2V5.aXY.Y2lwaGVy.dGFn",
         b64url(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)
     );
-    let (v, c) = inspect_json(&tok, 1);
+    // encrypted-token is an info finding (contract, JWE): without a key the
+    // header is all there is, and nothing failed.
+    let (v, c) = inspect_json(&tok, 0);
     assert!(c.contains(&"encrypted-token".to_owned()), "{c:?}");
     assert_eq!(v["header"]["enc"], "A256GCM");
     assert_eq!(v["payload"], Value::Null);
-    run(&[], tok, 1);
+    run(&[], tok, 0);
 }
 
 #[test]

@@ -180,6 +180,28 @@ impl Page<'_> {
         panic!("timed out waiting for {what}");
     }
 
+    /// Type `fields` (id, text) into the page, click `button`, and wait
+    /// until the page has rendered the answer.
+    fn fill_and_click(&mut self, fields: &[(&str, &str)], button: &str) {
+        let mut script = "document.body.dataset.state = '';".to_owned();
+        for (id, text) in fields {
+            script.push_str(&format!(
+                "document.getElementById({}).value = {};",
+                json!(id),
+                json!(text)
+            ));
+        }
+        script.push_str(&format!(
+            "document.getElementById({}).click(); true",
+            json!(button)
+        ));
+        self.eval(&script);
+        self.wait_for(
+            "document.body.dataset.state === 'done'",
+            &format!("the answer to #{button}"),
+        );
+    }
+
     /// What the report shows, read from the DOM.
     fn report(&mut self) -> Value {
         self.eval(
@@ -296,21 +318,11 @@ fn the_page_in_headless_chromium() {
                  "iat": NOW_UNIX - 60, "exp": NOW_UNIX + 872 }),
         SECRET.as_bytes(),
     );
-    let paste = format!(
-        "document.body.dataset.state = '';
-         document.getElementById('token').value = {};
-         document.getElementById('key').value = {};
-         document.getElementById('now').value = {};
-         document.getElementById('inspect').click(); true",
-        json!(format!("Authorization: Bearer {valid}")),
-        json!(SECRET),
-        json!(NOW),
-    );
     let pasted = Instant::now();
-    page.eval(&paste);
-    page.wait_for(
-        "document.body.dataset.state === 'done'",
-        "the pasted token's report",
+    let bearer = format!("Authorization: Bearer {valid}");
+    page.fill_and_click(
+        &[("token", &bearer), ("key", SECRET), ("now", NOW)],
+        "inspect",
     );
     let wall = pasted.elapsed();
     let r = page.report();
@@ -339,24 +351,39 @@ fn the_page_in_headless_chromium() {
         &json!({ "sub": "countdown", "exp": real_now + 3600 }),
         SECRET.as_bytes(),
     );
-    page.eval(&format!(
-        "document.body.dataset.state = '';
-         document.getElementById('token').value = {};
-         document.getElementById('now').value = '';
-         document.getElementById('inspect').click(); true",
-        json!(live)
-    ));
-    page.wait_for(
-        "document.body.dataset.state === 'done'",
-        "the live token's report",
-    );
+    page.fill_and_click(&[("token", &live), ("now", "")], "inspect");
     let first = page.report()["status"].clone();
     page.wait_for(
         &format!("document.querySelector('[data-field=\"status\"]').textContent !== {first}"),
         "the countdown to move",
     );
 
-    // 4. Nothing went anywhere but this server, and nothing broke.
+    // 4. The Sign / edit tab: claims and a secret make a token, shown and inspected.
+    page.eval("document.getElementById('tab-sign').click(); true");
+    page.fill_and_click(
+        &[
+            (
+                "claims",
+                r#"{"preferred_username": "grace", "groups": ["ops"]}"#,
+            ),
+            ("sign-key", SECRET),
+            ("exp", "+1h"),
+        ],
+        "sign",
+    );
+    let r = page.report();
+    assert_eq!(r["problem"], Value::Null, "{r}");
+    assert_eq!(r["verdict"], "OK", "{r}");
+    assert_eq!(r["user"], "grace  (preferred_username)", "{r}");
+    let signed = page.eval("document.getElementById('signed').value");
+    let signed = signed.as_str().unwrap_or("");
+    assert_eq!(signed.split('.').count(), 3, "not a token: {signed:?}");
+    assert!(
+        page.eval("document.getElementById('inspect-pane').hidden") == json!(true),
+        "the inspect pane is still shown"
+    );
+
+    // 5. Nothing went anywhere but this server, and nothing broke.
     let origin = format!("{}/", served.origin());
     let events = page.browser.events.clone();
     let requested: Vec<&str> = events

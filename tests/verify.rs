@@ -927,8 +927,17 @@ fn unusable_keys_files_are_usage_errors() {
         json!({"keys": [{"kty": "EC", "crv": "P-192", "x": "AA", "y": "AA", "kid": "k1"}]})
             .to_string(),
     );
+    // A private key decrypts JWEs (contract, JWE): not a usage error, but it
+    // does not verify, and says why.
+    let out = run(&strings(&[
+        "--json",
+        "--key",
+        &key_path("rsa-private.pem"),
+        &t,
+    ]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout_of(&out).contains("verifying needs only the public key"));
     let cases = [
-        (key_path("rsa-private.pem"), "private key"),
         (garbage, "not a PEM public key"),
         (
             bad_jwks,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{KeyRequest, KeySource, Settings};
 use crate::error::Error;
+use crate::jwe;
 use crate::net::http::Http;
 use crate::net::jwks;
 use crate::verify::keys;
@@ -15,18 +16,35 @@ pub(crate) fn load(mut settings: Settings, request: Option<KeyRequest>) -> Resul
     let Some(request) = request else {
         return Ok(settings);
     };
+    // JWE decryption keys: the secret's bytes (a key, or a PBES2 password),
+    // the private keys among the --key files.
+    let mut decryption = Vec::new();
     let keys = match &request.source {
-        KeySource::Secret(secret) => keys::secret(
-            secret.expose().as_bytes().to_vec(),
-            "--secret",
-            "the --secret".to_owned(),
-        )?,
-        KeySource::SecretFile(path) => keys::secret_file(path)?,
-        KeySource::SecretBase64(text) => keys::secret_base64(text.expose())?,
-        KeySource::KeyFile(path) => keys::key_file(path)?,
+        KeySource::Secret(secret) => {
+            let bytes = secret.expose().as_bytes().to_vec();
+            decryption.push(jwe::DecryptionKey::from_secret(bytes.clone()));
+            keys::secret(bytes, "--secret", "the --secret".to_owned())?
+        }
+        KeySource::SecretFile(path) => {
+            let bytes = keys::secret_file_bytes(path)?;
+            decryption.push(jwe::DecryptionKey::from_secret(bytes));
+            keys::secret_file(path)?
+        }
+        KeySource::SecretBase64(text) => {
+            let bytes = keys::secret_base64_bytes(text.expose())?;
+            decryption.push(jwe::DecryptionKey::from_secret(bytes));
+            keys::secret_base64(text.expose())?
+        }
+        KeySource::KeyFiles(paths) => {
+            let (set, private) = keys::key_files(paths)?;
+            decryption = private;
+            set
+        }
         KeySource::JwksUrl(url, net) => jwks::fetch_jwks(&Http::new(net)?, url)?,
         KeySource::Discover(issuer, net) => jwks::discover(&Http::new(net)?, issuer)?,
     };
-    settings.verifier = Some(Arc::new(KeyVerifier::new(keys, request.algs)));
+    settings.verifier = Some(Arc::new(
+        KeyVerifier::new(keys, request.algs).with_decryption_keys(decryption),
+    ));
     Ok(settings)
 }

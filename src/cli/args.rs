@@ -239,13 +239,17 @@ pub struct VerifyArgs {
     pub secret_base64: Option<Secret>,
 
     /// Verify with a key FILE: PEM public key or certificate, JWK, or JWKS (picked by kid).
+    ///
+    /// A private key (PEM PKCS#8/PKCS#1/SEC1, JWK, JWKS) decrypts a JWE. Repeatable: each
+    /// key is used for what it fits (one to decrypt, one to verify the inner signature).
     #[arg(
         long,
         value_name = "FILE",
         help_heading = "Verification",
-        group = "keysource"
+        group = "keysource",
+        action = clap::ArgAction::Append
     )]
-    pub key: Option<PathBuf>,
+    pub key: Vec<PathBuf>,
 
     /// Verify with the JWKS at URL (fetched once; keys picked by kid).
     #[arg(

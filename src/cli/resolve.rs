@@ -78,8 +78,8 @@ fn key_request(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyRequest>, E
         KeySource::SecretFile(path.clone())
     } else if let Some(text) = &args.secret_base64 {
         KeySource::SecretBase64(text.clone())
-    } else if let Some(path) = &args.key {
-        KeySource::KeyFile(path.clone())
+    } else if !args.key.is_empty() {
+        KeySource::KeyFiles(args.key.clone())
     } else if let Some(url) = &args.jwks_url {
         KeySource::JwksUrl(url.clone(), net_options(net)?)
     } else if let Some(issuer) = &args.discover {

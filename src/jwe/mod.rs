@@ -275,14 +275,12 @@ pub enum JweError {
 
 impl JweError {
     /// The finding code for the inspect report.
+    /// Every failure to decrypt is `decryption-failed`; the message tells a
+    /// limit or an unfit key apart from the one message of a failed decryption.
     pub fn code(&self) -> &'static str {
         match self {
-            JweError::DecryptionFailed => "decryption-failed",
-            JweError::Header(_) | JweError::NotCompact(_) => "header-invalid",
-            JweError::Limit(_) => "jwe-limit",
-            JweError::Unsupported(_) => "jwe-unsupported",
-            JweError::NoFittingKey(_) => "jwe-key-unfit",
-            JweError::Encrypt(_) => "jwe-encrypt",
+            JweError::Encrypt(_) => "encryption-failed",
+            _ => "decryption-failed",
         }
     }
 }

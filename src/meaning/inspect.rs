@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::jwe;
 use crate::meaning::claims::{self, Summary};
 use crate::meaning::findings::{self, Finding};
 use crate::meaning::risks::{self, Judge};
@@ -37,6 +38,24 @@ pub struct Verification {
 /// Something that can verify a token's signature (keys given by the user).
 pub trait Verifier {
     fn verify(&self, token: &str, decoded: &Decoded) -> Verification;
+
+    /// Decrypt a JWE with the user's decryption keys; None when none was given.
+    fn decrypt(&self, _token: &str) -> Option<Result<jwe::Decrypted, jwe::JweError>> {
+        None
+    }
+}
+
+/// The outer layer of a JWE (RFC 7516).
+#[derive(Debug, Clone)]
+pub struct JweLayer {
+    /// The protected header, as the token has it.
+    pub header: Option<Map<String, Value>>,
+    pub decrypted: bool,
+    /// The compact JWS the plaintext holds (a nested JWT), which the
+    /// inspection's `decoded` then describes.
+    pub inner: Option<String>,
+    /// What decryption found: `decryption-failed`, an `rsa1_5` warning.
+    pub findings: Vec<Finding>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,9 +93,24 @@ pub struct Inspection<'a> {
     pub status: Status,
     pub verification: Option<Verification>,
     pub findings: Vec<Finding>,
+    /// Set for a five-part token: its outer layer, decrypted or not.
+    pub jwe: Option<JweLayer>,
 }
 
 impl Inspection<'_> {
+    /// The token text the checks read: the nested JWS of a decrypted JWE,
+    /// else the token itself.
+    pub fn subject(&self) -> &str {
+        self.jwe
+            .as_ref()
+            .and_then(|l| l.inner.as_deref())
+            .unwrap_or(self.token)
+    }
+
+    fn decrypted(&self) -> bool {
+        self.jwe.as_ref().is_some_and(|l| l.decrypted)
+    }
+
     pub fn failed(&self) -> bool {
         findings::any_error(&self.findings)
     }
@@ -104,6 +138,9 @@ pub fn inspect_found<'a>(
     if !decoded.is_reportable() {
         return None;
     }
+    if decoded.form == Form::Jwe {
+        return Some(inspect_jwe(found, decoded, checks, verifier));
+    }
     Some(inspect_decoded(
         found.source,
         found.field,
@@ -112,6 +149,84 @@ pub fn inspect_found<'a>(
         checks,
         verifier,
     ))
+}
+
+/// A five-part token: decrypted when a decryption key was given. A nested
+/// JWS is then inspected as the token (header, payload, signature, summary),
+/// a JSON plaintext is the payload, other plaintext a `payload-invalid`.
+fn inspect_jwe<'a>(
+    found: Found<'a>,
+    decoded: Decoded,
+    checks: &Checks,
+    verifier: Option<&dyn Verifier>,
+) -> Inspection<'a> {
+    let mut layer = JweLayer {
+        header: decoded.header.as_ref().ok().cloned(),
+        decrypted: false,
+        inner: None,
+        findings: Vec::new(),
+    };
+    let decoded = match verifier.and_then(|v| v.decrypt(found.token)) {
+        None => decoded,
+        Some(Err(e)) => {
+            layer.findings.push(Finding::error(
+                e.code(),
+                crate::sanitize::escape(&e.to_string()).into_owned(),
+            ));
+            decoded
+        }
+        Some(Ok(plain)) => {
+            layer.decrypted = true;
+            layer.header = Some(plain.protected_header.clone());
+            for w in &plain.warnings {
+                layer.findings.push(Finding::warning(w.code(), w.message()));
+            }
+            plaintext_view(&plain, &mut layer)
+        }
+    };
+    inspect_with(
+        found.source,
+        found.field,
+        found.token,
+        Some(layer),
+        decoded,
+        checks,
+        verifier,
+    )
+}
+
+/// What a decrypted plaintext is: a nested JWS (`cty: JWT`, or its shape),
+/// a claims set, or neither.
+fn plaintext_view(plain: &jwe::Decrypted, layer: &mut JweLayer) -> Decoded {
+    let text = std::str::from_utf8(&plain.plaintext).map(str::trim).ok();
+    let cty_jwt = plain
+        .protected_header
+        .get("cty")
+        .and_then(Value::as_str)
+        .is_some_and(|c| {
+            c.eq_ignore_ascii_case("JWT") || c.eq_ignore_ascii_case("application/jwt")
+        });
+    if let Some(text) = text {
+        let shape = text.split('.').count() == 3
+            && text.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'=' | b'+' | b'/')
+            });
+        if cty_jwt || shape {
+            let inner = decode::decode(text);
+            if inner.form == Form::Jws && inner.is_reportable() {
+                layer.inner = Some(text.to_owned());
+                return inner;
+            }
+        }
+    }
+    Decoded {
+        form: Form::Jwe,
+        header: Ok(plain.protected_header.clone()),
+        payload: decode::claims(&plain.plaintext),
+        signature_len: None,
+        non_canonical: false,
+        duplicates: Vec::new(),
+    }
 }
 
 /// Inspect a token that is already decoded.
@@ -123,11 +238,33 @@ pub fn inspect_decoded<'a>(
     checks: &Checks,
     verifier: Option<&dyn Verifier>,
 ) -> Inspection<'a> {
+    inspect_with(source, field, token, None, decoded, checks, verifier)
+}
+
+fn inspect_with<'a>(
+    source: &'a str,
+    field: Option<&'a str>,
+    token: &'a str,
+    jwe: Option<JweLayer>,
+    decoded: Decoded,
+    checks: &Checks,
+    verifier: Option<&dyn Verifier>,
+) -> Inspection<'a> {
     let empty = Map::new();
     let payload = decoded.payload.as_ref().unwrap_or(&empty);
     let summary = claims::summarise(decoded.header.as_ref().ok(), payload);
     let times = Times::from_claims(payload);
-    let verification = verifier.map(|v| v.verify(token, &decoded));
+    // A decrypted plaintext that is not a JWS has no signature to check.
+    let unsigned = jwe
+        .as_ref()
+        .is_some_and(|l| l.decrypted && l.inner.is_none());
+    let subject = jwe
+        .as_ref()
+        .and_then(|l| l.inner.as_deref())
+        .unwrap_or(token);
+    let verification = verifier
+        .filter(|_| !unsigned)
+        .map(|v| v.verify(subject, &decoded));
     let mut inspection = Inspection {
         source,
         field,
@@ -140,6 +277,7 @@ pub fn inspect_decoded<'a>(
         decoded,
         verification,
         findings: Vec::new(),
+        jwe,
     };
     inspection.status = status(&inspection, checks);
     inspection.findings = assess(&inspection, checks);
@@ -170,7 +308,7 @@ fn assess(i: &Inspection, checks: &Checks) -> Vec<Finding> {
         clock: checks.clock,
         leeway: checks.leeway,
     };
-    risks::assess(i.token, &i.decoded, &i.times, judge, &mut out);
+    risks::assess(i.subject(), &i.decoded, &i.times, judge, &mut out);
     signature(i, &mut out);
     issuer_audience(i, checks, &mut out);
     requirements(i, checks, &mut out);
@@ -179,9 +317,14 @@ fn assess(i: &Inspection, checks: &Checks) -> Vec<Finding> {
 }
 
 fn structure(i: &Inspection, out: &mut Vec<Finding>) {
+    if let Some(layer) = &i.jwe {
+        out.extend(layer.findings.iter().cloned());
+    }
     match i.decoded.form {
         Form::Jws => {}
-        Form::Jwe => out.push(Finding::error(
+        Form::Jwe if i.jwe.as_ref().is_some_and(|l| l.decrypted || !l.findings.is_empty()) => {}
+        // Info, as the contract says: the header is all there is to show.
+        Form::Jwe => out.push(Finding::info(
             "encrypted-token",
             "a 5-part JWE: the header is readable, the claims are encrypted and need the recipient's key",
         )),
@@ -202,7 +345,7 @@ fn structure(i: &Inspection, out: &mut Vec<Finding>) {
             format!("header: {}", e.message),
         ));
     }
-    if i.decoded.form != Form::Jwe {
+    if i.decoded.form != Form::Jwe || i.decrypted() {
         if let Err(e) = &i.decoded.payload {
             out.push(Finding::error(
                 "payload-invalid",

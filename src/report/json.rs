@@ -48,17 +48,28 @@ pub fn write_line(out: &mut Vec<u8>, i: &Inspection) {
         ("lifetime", Field::Int(i.lifetime)),
         ("status", Field::OptStr(Some(i.status.as_str()))),
     ];
-    let line = [
+    let jwe = i.jwe.as_ref().map(|l| {
+        [
+            ("header", Field::Object(l.header.as_ref())),
+            ("decrypted", Field::Bool(Some(l.decrypted))),
+        ]
+    });
+    let head = [
         ("source", Field::OptStr(Some(i.source))),
         ("field", Field::OptStr(i.field)),
         ("token", Field::OptStr(Some(i.token))),
+    ];
+    // A JWE's outer layer, after the token it describes.
+    let jwe = jwe.as_ref().map(|members| ("jwe", Field::Fields(members)));
+    let tail = [
         ("header", Field::Object(i.header())),
         ("payload", Field::Object(i.payload())),
         ("signature", Field::Fields(&signature)),
         ("summary", Field::Fields(&summary)),
         ("findings", Field::Findings(&i.findings)),
     ];
-    fields(out, &line);
+    let members = head.iter().chain(jwe.iter()).chain(tail.iter());
+    object_of(out, members.map(|(n, f)| (*n, f)), name, field);
     out.push(b'\n');
 }
 
@@ -303,11 +314,19 @@ mod reference {
         source: &'a str,
         field: Option<&'a str>,
         token: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        jwe: Option<Jwe<'a>>,
         header: Option<&'a Map<String, Value>>,
         payload: Option<&'a Map<String, Value>>,
         signature: Signature<'a>,
         summary: Summary<'a>,
         findings: &'a [Finding],
+    }
+
+    #[derive(Serialize)]
+    struct Jwe<'a> {
+        header: Option<&'a Map<String, Value>>,
+        decrypted: bool,
     }
 
     #[derive(Serialize)]
@@ -344,6 +363,10 @@ mod reference {
             source: i.source,
             field: i.field,
             token: i.token,
+            jwe: i.jwe.as_ref().map(|l| Jwe {
+                header: l.header.as_ref(),
+                decrypted: l.decrypted,
+            }),
             header: i.header(),
             payload: i.payload(),
             signature: Signature {

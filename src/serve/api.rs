@@ -16,6 +16,8 @@ use crate::error::{Error, Exit};
 use crate::meaning::glossary::Part;
 use crate::meaning::time::Clock;
 use crate::scan::input::Input;
+use crate::secret::Secret;
+use crate::sign::{self, KeySource, Spec, Start};
 use crate::verify::keys;
 use crate::verify::signature::KeyVerifier;
 
@@ -35,6 +37,25 @@ struct InspectRequest {
     now: String,
 }
 
+/// `POST /api/sign` body: what `jwtinspect sign` / `edit` take.
+#[derive(Deserialize)]
+struct SignRequest {
+    /// Claims (a JSON object or a `--json` line), or a token to edit.
+    #[serde(default)]
+    claims: String,
+    /// A private PEM, JWK or JWKS, or an HMAC secret.
+    key: String,
+    /// `--alg`; empty: from the key.
+    #[serde(default)]
+    alg: String,
+    /// `--exp`; empty: as the claims say.
+    #[serde(default)]
+    exp: String,
+    /// `--now`; empty: the clock.
+    #[serde(default)]
+    now: String,
+}
+
 /// The settings of a plain run and the CLI's inspection.
 pub struct Api {
     base: Settings,
@@ -48,37 +69,66 @@ impl Api {
 
     /// Run API call `name` on `body`: the status and the JSON answer.
     pub fn call(&self, name: &str, body: &[u8]) -> Result<(u16, Value), Refusal> {
-        match name {
+        let answer = match name {
             "inspect" => {
-                let request: InspectRequest = serde_json::from_slice(body).map_err(|e| {
-                    Refusal::Malformed(format!(
-                        "the body must be JSON {{\"text\": ..., \"key\": ..., \"now\": ...}} ({e})"
-                    ))
-                })?;
-                Ok(match self.inspect(&request) {
-                    Ok(answer) => (200, answer),
-                    // The CLI's own message: what was wrong, never the key.
-                    Err(e) => (422, json!({ "error": e.to_string() })),
-                })
+                let r: InspectRequest = parse(body, r#"{"text": ..., "key": ..., "now": ...}"#)?;
+                let clock = clock(&r.now);
+                clock.and_then(|clock| self.inspect(&r.text, &r.key, clock))
             }
-            _ => Err(Refusal::NotFound),
-        }
+            "sign" => {
+                let r: SignRequest = parse(body, r#"{"claims": ..., "key": ..., "alg": ...}"#)?;
+                self.sign(&r)
+            }
+            _ => return Err(Refusal::NotFound),
+        };
+        Ok(match answer {
+            Ok(answer) => (200, answer),
+            // The CLI's own message: what was wrong, never the key.
+            Err(e) => (422, json!({ "error": e.to_string() })),
+        })
     }
 
-    fn inspect(&self, request: &InspectRequest) -> Result<Value, Error> {
+    /// Make the token as `sign` (claims) or `edit` (a token) would, and
+    /// inspect it as of the time it was made.
+    fn sign(&self, r: &SignRequest) -> Result<Value, Error> {
+        let text = r.claims.trim();
+        let edit = !(text.is_empty() || text.starts_with('{'));
+        let key = r.key.trim_end_matches(['\r', '\n']);
+        let some = |t: &str| (!t.trim().is_empty()).then(|| t.trim().to_owned());
+        let spec = Spec {
+            alg: some(&r.alg),
+            exp: some(&r.exp),
+            now: some(&r.now),
+            ..Spec::new(
+                Start::Text {
+                    text: text.to_owned(),
+                    edit,
+                },
+                KeySource::Text(Secret::new(key)),
+            )
+        };
+        let made = sign::make(&spec)?;
+        let mut answer = self.inspect(&made.token, "", Some(Clock { now: made.now }))?;
+        answer["signed"] = json!(made.token);
+        answer["notes"] = json!(made.notes);
+        Ok(answer)
+    }
+
+    /// Inspect `text` as one input, verifying with the pasted `key`, as of
+    /// `clock` (None: the clock).
+    fn inspect(&self, text: &str, key: &str, clock: Option<Clock>) -> Result<Value, Error> {
         let mut settings = self.base.clone();
         settings.color = false;
-        let now = request.now.trim();
-        if !now.is_empty() {
-            settings.checks.clock = Clock::parse(now).map_err(Error::Usage)?;
+        if let Some(clock) = clock {
+            settings.checks.clock = clock;
         }
-        let key = request.key.trim_end_matches(['\r', '\n']);
+        let key = key.trim_end_matches(['\r', '\n']);
         if !key.trim().is_empty() {
             settings.verifier = Some(Arc::new(KeyVerifier::new(pasted_key(key)?, Vec::new())));
         }
         let input = [Input::Memory {
             label: LABEL.to_owned(),
-            text: request.text.clone(),
+            text: text.to_owned(),
         }];
         let run = |output: OutputMode| -> Result<(String, Exit), Error> {
             let mut settings = settings.clone();
@@ -109,6 +159,21 @@ impl Api {
             "exit_code": exit_code.code(),
         }))
     }
+}
+
+/// The request body as JSON of shape `shape`.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8], shape: &str) -> Result<T, Refusal> {
+    serde_json::from_slice(body)
+        .map_err(|e| Refusal::Malformed(format!("the body must be JSON {shape} ({e})")))
+}
+
+/// `--now` from the page: empty is the clock.
+fn clock(now: &str) -> Result<Option<Clock>, Error> {
+    let now = now.trim();
+    if now.is_empty() {
+        return Ok(None);
+    }
+    Clock::parse(now).map(Some).map_err(Error::Usage)
 }
 
 /// A pasted key: PEM, JWK or JWKS as `--key` reads them, else an HMAC

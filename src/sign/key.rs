@@ -42,6 +42,9 @@ pub enum KeySource {
         path: std::path::PathBuf,
         kid: Option<String>,
     },
+    /// A key pasted into the serve page: a private PEM, JWK or JWKS as
+    /// `--key` reads them, else an HMAC secret as `--secret` takes it.
+    Text(crate::secret::Secret),
 }
 
 impl fmt::Debug for KeySource {
@@ -51,6 +54,7 @@ impl fmt::Debug for KeySource {
             KeySource::Secret(_) | KeySource::SecretBase64(_) => f.write_str("Secret(***)"),
             KeySource::SecretFile(p) => write!(f, "SecretFile({})", p.display()),
             KeySource::File { path, kid } => write!(f, "File({}, kid {kid:?})", path.display()),
+            KeySource::Text(_) => f.write_str("Text(***)"),
         }
     }
 }
@@ -233,6 +237,21 @@ pub fn load(source: &KeySource) -> Result<Option<SigningKey>, Error> {
         KeySource::SecretFile(path) => hmac(keys::secret_file(path)?),
         KeySource::SecretBase64(s) => hmac(keys::secret_base64(s.expose())?),
         KeySource::File { path, kid } => key_file(path, kid.as_deref()).map(Some),
+        KeySource::Text(text) => {
+            let text = text.expose();
+            let start = text.trim_start();
+            if start.starts_with('{') || start.starts_with("-----BEGIN ") {
+                from_bytes(text.as_bytes(), "the pasted key", None)
+                    .map(Some)
+                    .map_err(|why| Error::usage(format!("the pasted key: {why}")))
+            } else {
+                hmac(keys::secret(
+                    text.as_bytes().to_vec(),
+                    "the pasted secret",
+                    "the pasted secret".to_owned(),
+                )?)
+            }
+        }
     }
 }
 

@@ -27,6 +27,9 @@ pub enum Start {
     Claims(Option<String>),
     /// `edit TOKEN`: the argument as given (token text, a file, or `-`).
     Token(String),
+    /// Text already in memory (the serve page): claims, or with `edit` a
+    /// token; never a file name or `-`.
+    Text { text: String, edit: bool },
 }
 
 /// The resolved flags of `sign` and `edit`.
@@ -98,8 +101,8 @@ pub fn make(spec: &Spec) -> Result<Made, Error> {
         None => clock,
     };
     let command = match spec.start {
-        Start::Claims(_) => "sign",
-        Start::Token(_) => "edit",
+        Start::Claims(_) | Start::Text { edit: false, .. } => "sign",
+        Start::Token(_) | Start::Text { edit: true, .. } => "edit",
     };
     // Every flag is checked before anything is read from standard input.
     let key = key::load(&spec.key)?;
@@ -130,6 +133,11 @@ pub fn make(spec: &Spec) -> Result<Made, Error> {
         Start::Token(arg) => {
             let text = read_arg(arg, "TOKEN")?;
             Draft::from_token(bare_token(&text)).map_err(Error::Usage)?
+        }
+        Start::Text { text, edit: false } if text.trim().is_empty() => Draft::plain(Map::new()),
+        Start::Text { text, edit: false } => Draft::from_claims(text).map_err(Error::Usage)?,
+        Start::Text { text, edit: true } => {
+            Draft::from_token(bare_token(text)).map_err(Error::Usage)?
         }
     };
     let alg = match &key {

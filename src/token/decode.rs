@@ -347,6 +347,12 @@ fn decode_part(seg: &str, root: &str, notes: &mut Notes) -> Part {
     })
 }
 
+/// A decrypted JWE plaintext read as claims, by the rule for JWS payloads:
+/// a JSON object, or why not (quoting the text).
+pub fn claims(bytes: &[u8]) -> Part {
+    json_object(bytes, "", &mut Vec::new())
+}
+
 /// Whether `seg` can decode to a JSON object at all: past JSON whitespace
 /// its first decoded byte must be `{`. A look at its first characters, so a
 /// candidate that is no token (`curl/7.79.1` in a log's user agent field)

@@ -7,7 +7,7 @@
 //! can never be used as an HMAC secret (the RS256→HS256 confusion attack).
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::signature::{self as sig, ParsedPublicKey};
@@ -15,6 +15,7 @@ use jsonwebtoken::DecodingKey;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
+use crate::jwe::DecryptionKey;
 use crate::token::decode::{b64_segment, quote};
 
 /// The curves of ES256, ES384, ES512 (NIST) and ES256K (secp256k1, RFC 8812).
@@ -200,6 +201,16 @@ fn looks_like_a_key(bytes: &[u8]) -> Option<&'static str> {
 
 /// `--secret-file`: raw bytes, less exactly one trailing newline (`\n` or `\r\n`).
 pub fn secret_file(path: &Path) -> Result<KeySet, Error> {
+    let bytes = secret_file_bytes(path)?;
+    secret(
+        bytes,
+        &format!("--secret-file {}", path.display()),
+        format!("the secret in {}", path.display()),
+    )
+}
+
+/// The bytes of a `--secret-file` (also a JWE key or PBES2 password).
+pub fn secret_file_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     let mut bytes = std::fs::read(path)
         .map_err(|e| Error::io(format!("reading --secret-file {}", path.display()), e))?;
     if bytes.ends_with(b"\n") {
@@ -208,15 +219,20 @@ pub fn secret_file(path: &Path) -> Result<KeySet, Error> {
             bytes.pop();
         }
     }
-    secret(
-        bytes,
-        &format!("--secret-file {}", path.display()),
-        format!("the secret in {}", path.display()),
-    )
+    Ok(bytes)
 }
 
 /// `--secret-base64`: standard or url alphabet, padded or not.
 pub fn secret_base64(text: &str) -> Result<KeySet, Error> {
+    secret(
+        secret_base64_bytes(text)?,
+        "--secret-base64",
+        "the --secret-base64 secret".to_owned(),
+    )
+}
+
+/// The bytes of a `--secret-base64` (also a JWE key or PBES2 password).
+pub fn secret_base64_bytes(text: &str) -> Result<Vec<u8>, Error> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let bytes = if compact.is_empty() {
         Vec::new()
@@ -230,14 +246,45 @@ pub fn secret_base64(text: &str) -> Result<KeySet, Error> {
             })?
             .0
     };
-    secret(
-        bytes,
-        "--secret-base64",
-        "the --secret-base64 secret".to_owned(),
-    )
+    Ok(bytes)
 }
 
 // ------------------------------------------------------------- key files
+
+/// Every `--key FILE`: the verification keys of all of them in one set, and
+/// the private keys that decrypt a JWE. A file that only decrypts (a private
+/// PEM) is not a usage error: it is a skipped key, so a JWS checked with it
+/// fails saying why; a file that does neither is a usage error.
+pub fn key_files(paths: &[PathBuf]) -> Result<(KeySet, Vec<DecryptionKey>), Error> {
+    let mut set = KeySet::default();
+    let mut decryption = Vec::new();
+    let mut origins = Vec::new();
+    for path in paths {
+        let private = std::fs::read(path)
+            .ok()
+            .and_then(|bytes| DecryptionKey::parse(&bytes).ok())
+            .unwrap_or_default();
+        match key_file(path) {
+            Ok(one) => {
+                set.keys.extend(one.keys);
+                set.skipped.extend(one.skipped);
+                origins.push(one.origin);
+            }
+            // A private key decrypts; it still says why it cannot verify.
+            Err(e) if !private.is_empty() => {
+                set.skipped.push(Skipped {
+                    kid: None,
+                    why: format!("{e} (it is used to decrypt JWEs)"),
+                });
+                origins.push(path.display().to_string());
+            }
+            Err(e) => return Err(e),
+        }
+        decryption.extend(private);
+    }
+    set.origin = origins.join(", ");
+    Ok((set, decryption))
+}
 
 /// `--key FILE`: PEM public key(s) or certificate(s), a JWK, or a JWKS.
 pub fn key_file(path: &Path) -> Result<KeySet, Error> {

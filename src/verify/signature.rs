@@ -11,6 +11,7 @@ use base64::Engine;
 use jsonwebtoken::crypto;
 use serde_json::{Map, Value};
 
+use crate::jwe;
 use crate::meaning::findings::Finding;
 use crate::meaning::inspect::{Verification, Verifier};
 use crate::token;
@@ -163,11 +164,23 @@ pub struct KeyVerifier {
     keys: KeySet,
     /// `--alg`: when not empty, the only algorithms accepted.
     algs: Vec<Alg>,
+    /// Keys that decrypt a JWE (private `--key` files, `--secret*` bytes).
+    decryption: Vec<jwe::DecryptionKey>,
 }
 
 impl KeyVerifier {
     pub fn new(keys: KeySet, algs: Vec<Alg>) -> KeyVerifier {
-        KeyVerifier { keys, algs }
+        KeyVerifier {
+            keys,
+            algs,
+            decryption: Vec::new(),
+        }
+    }
+
+    /// The same verifier, also decrypting JWEs with `keys`.
+    pub fn with_decryption_keys(mut self, keys: Vec<jwe::DecryptionKey>) -> KeyVerifier {
+        self.decryption = keys;
+        self
     }
 
     /// The verdict on one token: the label of the key that verified it and
@@ -693,6 +706,10 @@ impl Failure {
 }
 
 impl Verifier for KeyVerifier {
+    fn decrypt(&self, token: &str) -> Option<Result<jwe::Decrypted, jwe::JweError>> {
+        (!self.decryption.is_empty()).then(|| jwe::decrypt(token, &self.decryption))
+    }
+
     fn verify(&self, token: &str, decoded: &Decoded) -> Verification {
         match self.check(token, decoded) {
             Ok((label, findings)) => Verification {

@@ -229,41 +229,82 @@
     p.hidden = !text;
   }
 
-  async function inspect() {
+  // POST to this server's API with the per-run key; the answer, or null
+  // after saying what went wrong.
+  async function call(name, body) {
+    try {
+      const reply = await fetch("/api/" + name + "?k=" + encodeURIComponent(apiKey), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+        cache: "no-store",
+        credentials: "omit",
+        referrerPolicy: "no-referrer",
+      });
+      const answer = await reply.json();
+      if (reply.ok) return answer;
+      problem(answer.error || "the server refused (HTTP " + reply.status + ")");
+    } catch (e) {
+      problem("the jwtinspect server did not answer: is it still running? (" + e.message + ")");
+    }
+    $("result").textContent = "";
+    return null;
+  }
+
+  // Busy while a call runs; the time from the click to the rendered report
+  // is left in data-render-ms (the browser test reads it).
+  async function busy(work) {
     const started = performance.now();
+    document.body.dataset.state = "busy";
+    problem("");
+    await work();
+    document.body.dataset.renderMs = String(Math.round(performance.now() - started));
+    document.body.dataset.state = "done";
+  }
+
+  function inspect() {
     const text = $("token").value;
     if (!text.trim()) {
       problem("paste a token first");
       return;
     }
     const now = $("now").value.trim();
-    document.body.dataset.state = "busy";
-    problem("");
-    try {
-      const reply = await fetch("/api/inspect?k=" + encodeURIComponent(apiKey), {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ text: text, key: $("key").value, now: now }),
-        cache: "no-store",
-        credentials: "omit",
-        referrerPolicy: "no-referrer",
+    return busy(async () => {
+      const answer = await call("inspect", { text: text, key: $("key").value, now: now });
+      if (answer) render(answer, now !== "");
+    });
+  }
+
+  function sign() {
+    return busy(async () => {
+      const answer = await call("sign", {
+        claims: $("claims").value,
+        key: $("sign-key").value,
+        alg: $("alg").value,
+        exp: $("exp").value,
       });
-      const answer = await reply.json();
-      if (!reply.ok) {
-        $("result").textContent = "";
-        problem(answer.error || "the server refused (HTTP " + reply.status + ")");
-      } else {
-        render(answer, now !== "");
+      $("signed").value = answer ? answer.signed : "";
+      if (!answer) return;
+      render(answer, false);
+      if (answer.notes && answer.notes.length) {
+        $("result").prepend(el("p", "notes", answer.notes.join("; ")));
       }
-    } catch (e) {
-      problem("the jwtinspect server did not answer: is it still running? (" + e.message + ")");
-    }
-    document.body.dataset.renderMs = String(Math.round(performance.now() - started));
-    document.body.dataset.state = "done";
+    });
+  }
+
+  function tab(which) {
+    const signing = which === "sign";
+    $("inspect-pane").hidden = signing;
+    $("sign-pane").hidden = !signing;
+    $("tab-inspect").setAttribute("aria-pressed", String(!signing));
+    $("tab-sign").setAttribute("aria-pressed", String(signing));
   }
 
   function start() {
     $("inspect").addEventListener("click", inspect);
+    $("sign").addEventListener("click", sign);
+    $("tab-inspect").addEventListener("click", () => tab("inspect"));
+    $("tab-sign").addEventListener("click", () => tab("sign"));
     $("token").addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) inspect();
     });

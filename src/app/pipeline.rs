@@ -55,6 +55,7 @@ struct Item {
     source: Range<usize>,
     field: Option<Range<usize>>,
     token: Range<usize>,
+    trailing: Option<Range<usize>>,
 }
 
 impl Batch {
@@ -68,6 +69,7 @@ impl Batch {
             source: add(found.source),
             field: found.field.map(&mut add),
             token: add(found.token),
+            trailing: found.trailing.map(&mut add),
         };
         self.items.push(item);
     }
@@ -109,6 +111,7 @@ fn work(job: Job, checks: &Checks, verifier: Option<&dyn Verifier>) -> Done {
             source: &text[item.source.clone()],
             field,
             token: &text[item.token.clone()],
+            trailing: item.trailing.clone().map(|r| &text[r]),
         };
         if let Some(i) = inspect::inspect_found(found, checks, verifier) {
             json::write_line(&mut done.lines, &i);

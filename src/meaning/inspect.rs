@@ -138,17 +138,43 @@ pub fn inspect_found<'a>(
     if !decoded.is_reportable() {
         return None;
     }
-    if decoded.form == Form::Jwe {
-        return Some(inspect_jwe(found, decoded, checks, verifier));
+    let mut inspection = if decoded.form == Form::Jwe {
+        inspect_jwe(found, decoded, checks, verifier)
+    } else {
+        inspect_decoded(
+            found.source,
+            found.field,
+            found.token,
+            decoded,
+            checks,
+            verifier,
+        )
+    };
+    if let Some(glued) = found.trailing {
+        glued_text(&mut inspection, glued);
     }
-    Some(inspect_decoded(
-        found.source,
-        found.field,
-        found.token,
-        decoded,
-        checks,
-        verifier,
-    ))
+    Some(inspection)
+}
+
+/// The token was a whole value with text glued to its end: that value is no
+/// token a server accepts, so the signature does not count as verified.
+fn glued_text(i: &mut Inspection, glued: &str) {
+    if let Some(v) = &mut i.verification {
+        if v.verified {
+            v.verified = false;
+            v.detail = "text glued to the token".to_owned();
+        }
+    }
+    i.findings.insert(
+        0,
+        Finding::error(
+            "trailing-text",
+            format!(
+                "{} is glued to the token's end: the value as given is not a valid token (no server would accept it), so its signature does not count as verified",
+                decode::quote(glued.as_bytes())
+            ),
+        ),
+    );
 }
 
 /// A five-part token: decrypted when a decryption key was given. A nested

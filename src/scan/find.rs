@@ -1,8 +1,10 @@
 //! Finding tokens inside arbitrary text.
 //!
 //! Two anchors:
-//! * `eyJ` (base64url of `{"`): a token's header segment, wherever it stands:
-//!   bare, after `Bearer `, in a cookie, a URL, a log line;
+//! * `eyJ` (base64url of `{"`), or `eyI`/`eyL` (`{"` before a digit or a
+//!   non-ASCII letter), `eyA` (`{ `), `ewo` (`{\n`), `ew0` (`{\r`), `ewk`
+//!   (`{\t`): a token's header segment, wherever it stands: bare, after
+//!   `Bearer `, in a cookie, a URL, a log line;
 //! * a JSON string value (`"key" : "..."`) made of three or five dot-separated
 //!   base64url segments, so a token whose header is damaged (the ImmPort seed's
 //!   `Example-...`) is still found through its key.
@@ -29,13 +31,17 @@ const MIN_WRAP: usize = 16;
 
 /// A token found in a buffer: `buf[start..end]`, with the JSON key it came
 /// from at `buf[key.0..key.1]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Candidate {
     pub start: usize,
     pub end: usize,
     pub key: Option<(usize, usize)>,
-    /// The token is wrapped over lines: drop the line breaks in `buf[start..end]`.
+    /// The token is wrapped over lines: drop the line breaks (and the
+    /// indentation or `> ` quoting of its continuation lines) in `buf[start..end]`.
     pub wrapped: bool,
+    /// A whole value (argument, JSON string) whose token has text glued to
+    /// its end: that text is `buf[trailing.0..trailing.1]`.
+    pub trailing: Option<(usize, usize)>,
 }
 
 impl Candidate {
@@ -43,14 +49,33 @@ impl Candidate {
     pub fn text<'b>(&self, buf: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
         let raw = &buf[self.start..self.end];
         if self.wrapped {
-            raw.iter()
-                .copied()
-                .filter(|&b| b != b'\r' && b != b'\n')
-                .collect()
+            raw.iter().copied().filter(|&b| is_token_byte(b)).collect()
         } else {
             raw.into()
         }
     }
+
+    /// The text glued to the token's end, when the token was a whole value.
+    pub fn trailing<'b>(&self, buf: &'b [u8]) -> Option<&'b str> {
+        let (from, to) = self.trailing?;
+        std::str::from_utf8(&buf[from..to]).ok()
+    }
+}
+
+/// Does `b` start with the base64url of a JSON object's first two bytes:
+/// `{"` (`eyJ`, `eyI`, `eyL`) or `{` and whitespace (`eyA`, `ewo`, `ew0`, `ewk`)?
+pub fn starts_with_anchor(b: &[u8]) -> bool {
+    matches!(
+        b,
+        [b'e', b'y', b'J' | b'I' | b'L' | b'A', ..] | [b'e', b'w', b'o' | b'0' | b'k', ..]
+    )
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes the line-wrap logic of `token_end` has looked at: the work
+    /// count of the linear-time test.
+    static WRAP_WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 impl Candidate {
@@ -125,15 +150,18 @@ fn token_run_end(buf: &[u8], from: usize) -> usize {
         .map_or(buf.len(), |n| at + n)
 }
 
-/// The scanner: holds the prepared substring searcher.
+/// The scanner: holds the prepared substring searchers (`ey`, `ew`; the
+/// third byte of an anchor is checked on each hit).
 pub struct Scanner {
-    eyj: memmem::Finder<'static>,
+    ey: memmem::Finder<'static>,
+    ew: memmem::Finder<'static>,
 }
 
 impl Default for Scanner {
     fn default() -> Self {
         Scanner {
-            eyj: memmem::Finder::new(b"eyJ"),
+            ey: memmem::Finder::new(b"ey"),
+            ew: memmem::Finder::new(b"ew"),
         }
     }
 }
@@ -157,7 +185,9 @@ impl Scanner {
     ) -> Progress {
         let len = buf.len();
         let mut pos = from.min(len);
-        let mut next_eyj = self.find_eyj(buf, pos);
+        let mut next_ey = self.find_anchor(&self.ey, buf, pos);
+        let mut next_ew = self.find_anchor(&self.ew, buf, pos);
+        let mut next_eyj = min_some(next_ey, next_ew);
         let mut values = ValueQuotes::new(buf, pos);
         let mut next_quote = values.next(buf, pos);
         loop {
@@ -180,9 +210,13 @@ impl Scanner {
                 }
                 Outcome::Skip(next) => pos = next.max(at + 1),
             }
-            if next_eyj.is_some_and(|e| e < pos) {
-                next_eyj = self.find_eyj(buf, pos);
+            if next_ey.is_some_and(|e| e < pos) {
+                next_ey = self.find_anchor(&self.ey, buf, pos);
             }
+            if next_ew.is_some_and(|e| e < pos) {
+                next_ew = self.find_anchor(&self.ew, buf, pos);
+            }
+            next_eyj = min_some(next_ey, next_ew);
             if next_quote.is_some_and(|q| q < pos) {
                 next_quote = values.next(buf, pos);
             }
@@ -198,8 +232,27 @@ impl Scanner {
         Progress { resume }
     }
 
-    fn find_eyj(&self, buf: &[u8], from: usize) -> Option<usize> {
-        self.eyj.find(&buf[from..]).map(|i| i + from)
+    /// The next anchor at or after `from` among the hits of `finder` (`ey`
+    /// or `ew`): hits whose third byte makes no anchor are passed over.
+    fn find_anchor(&self, finder: &memmem::Finder, buf: &[u8], from: usize) -> Option<usize> {
+        let mut at = from;
+        loop {
+            let hit = at + finder.find(&buf[at..])?;
+            match buf.get(hit + 2) {
+                // "e" "y" at the very end: the anchor may straddle the buffer.
+                None => return Some(hit),
+                Some(_) if starts_with_anchor(&buf[hit..]) => return Some(hit),
+                Some(_) => at = hit + 1,
+            }
+        }
+    }
+}
+
+fn min_some(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, None) => a,
+        (None, b) => b,
     }
 }
 
@@ -253,6 +306,10 @@ enum Outcome {
 
 /// A candidate starting at an `eyJ` anchor.
 fn anchored_candidate(buf: &[u8], at: usize, eof: bool) -> Outcome {
+    // "ey" at the end of one read, and no anchor once the next arrived.
+    if buf.len() > at + 2 && !starts_with_anchor(&buf[at..]) {
+        return Outcome::Skip(at + 1);
+    }
     // Inside a longer base64url run (e.g. "xeyJ"), it is not a token start.
     if at > 0 && is_b64url_byte(buf[at - 1]) {
         let end = token_run_end(buf, at);
@@ -266,16 +323,74 @@ fn anchored_candidate(buf: &[u8], at: usize, eof: bool) -> Outcome {
         Some(found) => found,
         None => return Outcome::Pending,
     };
+    if end - at < 3 {
+        // "ey" at the end of the input: no anchor.
+        return Outcome::Skip(end);
+    }
+    let run_end = end;
     let end = trim_trailing_dots(&buf[at..end]) + at;
     if memchr::memchr(b'.', &buf[at..end]).is_none() {
         return Outcome::Skip(end);
     }
+    let value_key = json_key_before(buf, at);
+    // A whole JSON string value with text glued to the token's end
+    // (`"h.p.s."`, `"h.p.s?"`, `"h.p.s.foo"`): the value is no token.
+    let whole = value_key.filter(|_| !wrapped).and_then(|_| {
+        let close = at + memchr::memchr(b'"', &buf[at..])?;
+        let value = &buf[at..close];
+        (close >= run_end && !value.iter().any(u8::is_ascii_whitespace))
+            .then(|| glued(value))
+            .flatten()
+    });
+    let (end, trailing) = match whole {
+        Some((_, len, glued_end)) => (at + len, Some((at + len, at + glued_end))),
+        None => (end, None),
+    };
     Outcome::Found(Candidate {
         start: at,
         end,
-        key: json_key_before(buf, at),
+        key: value_key.or_else(|| enclosing_json_key(buf, at)),
         wrapped,
+        trailing,
     })
+}
+
+/// The key of the JSON string value a token stands inside, after other
+/// text (`"set-cookie": "sid=eyJ...; Path=/"`): the free-text rules apply
+/// inside JSON strings, and the token is labelled with the value's key.
+fn enclosing_json_key(buf: &[u8], at: usize) -> Option<(usize, usize)> {
+    let lo = at.saturating_sub(KEY_LOOKBACK);
+    let quote = lo + memchr::memrchr(b'"', &buf[lo..at])?;
+    // A JSON string never holds a raw line break.
+    if memchr::memchr2(b'\n', b'\r', &buf[quote..at]).is_some() {
+        return None;
+    }
+    json_key_before(buf, quote + 1)
+}
+
+/// A whole value (an argument, a JSON string value) that is a token with
+/// text glued to its end: `h.p.s.`, `h.p.s?`, `h.p.s.foo`. Returns the
+/// token's start and end (leading whitespace aside) and the end of the
+/// glued text; None when the value is a token as it stands, or no token, or
+/// holds whitespace (then it is free text, where a full stop after a token
+/// is punctuation).
+pub fn glued(value: &[u8]) -> Option<(usize, usize, usize)> {
+    let lead = value.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let value = value.trim_ascii();
+    if !starts_with_anchor(value) || value.iter().any(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let run = token_run_end(value, 0);
+    let run_bytes = &value[..run];
+    let dots: Vec<usize> = memchr::memchr_iter(b'.', run_bytes).take(5).collect();
+    let len = match dots.len() {
+        0 | 1 => return None,
+        // A JWE, its last segment possibly empty: five parts.
+        4 => run,
+        2 => run,
+        _ => dots[2],
+    };
+    (len < value.len()).then_some((lead, lead + len, lead + value.len()))
 }
 
 /// Where the token starting at `at` ends, and whether it is wrapped over
@@ -291,6 +406,7 @@ fn token_end(buf: &[u8], at: usize, eof: bool) -> Option<(usize, bool)> {
     let mut end = token_run_end(buf, at);
     let mut wrapped = false;
     let mut width = None;
+    let mut dots = 0;
     loop {
         if end == buf.len() {
             return (eof).then_some((end, wrapped));
@@ -308,7 +424,11 @@ fn token_end(buf: &[u8], at: usize, eof: bool) -> Option<(usize, bool)> {
                 false
             }
         };
-        let dots = memchr::memchr_iter(b'.', &buf[at..end]).take(2).count();
+        // Each line's dots are counted once: a token of many short lines
+        // without dots (`base64 file.json`) costs linear time.
+        dots += memchr::memchr_iter(b'.', &buf[line_start..end]).count();
+        #[cfg(test)]
+        WRAP_WORK.with(|w| w.set(w.get() + (end - line_start)));
         let go_on = if dots < 2 {
             line >= MIN_WRAP
         } else {
@@ -328,9 +448,19 @@ fn token_end(buf: &[u8], at: usize, eof: bool) -> Option<(usize, bool)> {
         if next == buf.len() {
             return eof.then_some((end, wrapped));
         }
+        // Continuation lines may be indented or quoted (`> `, `>> `, `> > `).
+        let prefix = buf[next..]
+            .iter()
+            .take(KEY_LOOKBACK)
+            .take_while(|&&b| matches!(b, b' ' | b'\t' | b'>'))
+            .count();
+        let next = next + prefix;
+        if next == buf.len() {
+            return eof.then_some((end, wrapped));
+        }
         let rest = &buf[next..];
         // A line that starts a token of its own is not a continuation (unless a segment just ended).
-        let new_token = rest.starts_with(b"eyJ") && buf[end - 1] != b'.';
+        let new_token = starts_with_anchor(rest) && buf[end - 1] != b'.';
         if new_token || !rest.first().is_some_and(|&b| is_token_byte(b)) {
             return Some((end, wrapped));
         }
@@ -357,7 +487,7 @@ fn quoted_candidate(buf: &[u8], quote: usize, eof: bool) -> Outcome {
     }
     let body = &buf[start..end];
     let closed = buf.get(end) == Some(&b'"');
-    if !closed || body.starts_with(b"eyJ") || !quoted_token_shape(body) {
+    if !closed || starts_with_anchor(body) || !quoted_token_shape(body) {
         // Not ours; an `eyJ` inside is found by the other anchor.
         return Outcome::Skip(start);
     }
@@ -366,7 +496,7 @@ fn quoted_candidate(buf: &[u8], quote: usize, eof: bool) -> Outcome {
             start,
             end,
             key: Some(key),
-            wrapped: false,
+            ..Candidate::default()
         }),
         None => Outcome::Skip(start),
     }
@@ -402,6 +532,10 @@ fn trim_trailing_dots(tok: &[u8]) -> usize {
     }
     let mut dots = memchr::memchr_iter(b'.', tok).count();
     while dots > 2 && len > 0 && tok[len - 1] == b'.' {
+        // `h.k.iv.ct.`: a JWE whose last segment (the tag) is empty.
+        if dots == 4 && len >= 2 && tok[len - 2] != b'.' {
+            break;
+        }
         len -= 1;
         dots -= 1;
     }
@@ -453,7 +587,7 @@ pub fn is_whole_token(s: &str) -> bool {
     if !b.iter().all(|&c| is_token_byte(c)) {
         return false;
     }
-    if b.starts_with(b"eyJ") {
+    if starts_with_anchor(b) {
         return b.contains(&b'.') && trim_trailing_dots(b) == b.len();
     }
     quoted_token_shape(b)
@@ -727,6 +861,42 @@ mod tests {
             let cut = cut.min(text.len());
             let whole: Vec<_> = scan_all(text.as_bytes());
             proptest::prop_assert_eq!(scan_cut(&text, cut), whole);
+        }
+    }
+}
+
+#[cfg(test)]
+mod linear {
+    use super::*;
+
+    /// `base64 file.json`: lines of base64, the first starting with `eyJ`, no dot.
+    fn wrapped_base64(lines: usize, width: usize) -> Vec<u8> {
+        let body = b"QWxpY2Ugd2FzIGJlZ2lubmluZyB0byBnZXQgdmVyeSB0aXJlZA";
+        let mut all: Vec<u8> = b"eyJyb3dzIjogW3si".to_vec();
+        all.extend(body.iter().copied().cycle().take(lines * width - all.len()));
+        let mut text = Vec::new();
+        for line in all.chunks(width) {
+            text.extend_from_slice(line);
+            text.push(b'\n');
+        }
+        text
+    }
+
+    /// The wrap logic looks at each byte a bounded number of times: counted,
+    /// not timed. Counting the dots from the token's start on every line (the
+    /// old way) looked at lines²/2 lines' worth of bytes: 80 million here.
+    #[test]
+    fn wrapped_base64_without_dots_is_scanned_in_linear_work() {
+        for width in [76, 16] {
+            let text = wrapped_base64(8_000, width);
+            WRAP_WORK.with(|w| w.set(0));
+            assert!(scan_all(&text).is_empty());
+            let work = WRAP_WORK.with(|w| w.get());
+            assert!(
+                work <= 2 * text.len(),
+                "width {width}: {work} bytes looked at for {} bytes of input",
+                text.len()
+            );
         }
     }
 }

@@ -106,6 +106,10 @@ pub struct Found<'a> {
     pub source: &'a str,
     pub field: Option<&'a str>,
     pub token: &'a str,
+    /// A whole argument or JSON string value was this token with text glued
+    /// to its end (`h.p.s.`, `h.p.s?`): the glued text. No server accepts
+    /// such a value as a token.
+    pub trailing: Option<&'a str>,
 }
 
 /// What reading one input saw, for the "no token" message.
@@ -232,6 +236,7 @@ impl<'a, 'f> Sink<'a, 'f> {
         base: u64,
         c: &Candidate,
         field: Option<&str>,
+        trailing: Option<&str>,
     ) -> Result<(), Error> {
         let start = c.start;
         self.stats.candidates += 1;
@@ -279,6 +284,7 @@ impl<'a, 'f> Sink<'a, 'f> {
             source,
             field,
             token,
+            trailing,
         })
     }
 
@@ -302,11 +308,20 @@ impl<'a, 'f> Sink<'a, 'f> {
                 return self.json(text, &value);
             }
         }
+        if let Some((start, end, glued_end)) = find::glued(text) {
+            let c = Candidate {
+                start,
+                end,
+                trailing: Some((end, glued_end)),
+                ..Candidate::default()
+            };
+            return self.emit(text, 0, &c, None, c.trailing(text));
+        }
         let scanner = Scanner::default();
         let mut result = Ok(());
         scanner.scan(text, 0, true, |c: Candidate| {
             if result.is_ok() {
-                result = self.emit(text, 0, &c, c.field(text));
+                result = self.emit(text, 0, &c, c.field(text), c.trailing(text));
             }
         });
         result
@@ -314,11 +329,12 @@ impl<'a, 'f> Sink<'a, 'f> {
 
     /// Tokens among the string values of a parsed JSON document, labelled with their key.
     fn json(&mut self, text: &[u8], value: &Value) -> Result<(), Error> {
-        let mut found: Vec<(Option<&str>, Cow<str>)> = Vec::new();
+        let mut found: Vec<JsonToken> = Vec::new();
         collect_json(value, None, &mut found);
         let mut at = 0;
         let mut misses = 0;
-        for (field, token) in found {
+        for (field, token, trailing) in found {
+            let trailing = trailing.as_deref();
             // Locate it in the text for its line number (JSON escapes aside, it is there verbatim).
             let pos = if misses < MAX_SEARCH_MISSES {
                 memmem::find(&text[at..], token.as_bytes()).map(|p| p + at)
@@ -329,15 +345,14 @@ impl<'a, 'f> Sink<'a, 'f> {
             let c = |start| Candidate {
                 start,
                 end: start + token.len(),
-                key: None,
-                wrapped: false,
+                ..Candidate::default()
             };
             match pos {
                 Some(p) => {
-                    self.emit(text, 0, &c(p), field)?;
+                    self.emit(text, 0, &c(p), field, trailing)?;
                     at = p + token.len();
                 }
-                None => self.emit(token.as_bytes(), 0, &c(0), field)?,
+                None => self.emit(token.as_bytes(), 0, &c(0), field, trailing)?,
             }
         }
         Ok(())
@@ -358,30 +373,46 @@ fn looks_like_json(text: &[u8]) -> bool {
     )
 }
 
-/// Walk a JSON value; strings holding tokens are collected with the nearest key.
-fn collect_json<'v>(
-    value: &'v Value,
-    key: Option<&'v str>,
-    out: &mut Vec<(Option<&'v str>, Cow<'v, str>)>,
-) {
+/// A token in a JSON document: the key it stood under, the token, and the
+/// text glued to its end when the string value was the token and more.
+type JsonToken<'v> = (Option<&'v str>, Cow<'v, str>, Option<Cow<'v, str>>);
+
+/// Walk a JSON value; strings holding tokens are collected with the nearest
+/// key. Object keys are strings too: a token used as a key is collected
+/// under its object's key.
+fn collect_json<'v>(value: &'v Value, key: Option<&'v str>, out: &mut Vec<JsonToken<'v>>) {
     match value {
-        Value::String(s) => {
-            if find::is_whole_token(s) {
-                out.push((key, Cow::Borrowed(s)));
-            } else {
-                for c in find::scan_all(s.as_bytes()) {
-                    // Token bytes are ASCII: this is lossless.
-                    let text = match c.text(s.as_bytes()) {
-                        Cow::Borrowed(b) => String::from_utf8_lossy(b),
-                        Cow::Owned(b) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
-                    };
-                    out.push((key, text));
-                }
-            }
-        }
+        Value::String(s) => collect_string(s, key, out),
         Value::Array(items) => items.iter().for_each(|v| collect_json(v, key, out)),
-        Value::Object(map) => map.iter().for_each(|(k, v)| collect_json(v, Some(k), out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            collect_string(k, key, out);
+            collect_json(v, Some(k), out);
+        }),
         _ => {}
+    }
+}
+
+/// The tokens in one JSON string: the whole string, the whole string with
+/// text glued on, or tokens in it as in free text.
+fn collect_string<'v>(s: &'v str, key: Option<&'v str>, out: &mut Vec<JsonToken<'v>>) {
+    if find::is_whole_token(s) {
+        out.push((key, Cow::Borrowed(s), None));
+    } else if let Some((start, end, glued_end)) = find::glued(s.as_bytes()) {
+        // Token bytes are ASCII: these are char boundaries.
+        let token = s.get(start..end).map(Cow::Borrowed);
+        let glued = s.get(end..glued_end).map(Cow::Borrowed);
+        if let Some(token) = token {
+            out.push((key, token, glued));
+        }
+    } else {
+        for c in find::scan_all(s.as_bytes()) {
+            // Token bytes are ASCII: this is lossless.
+            let text = match c.text(s.as_bytes()) {
+                Cow::Borrowed(b) => String::from_utf8_lossy(b),
+                Cow::Owned(b) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
+            };
+            out.push((key, text, None));
+        }
     }
 }
 
@@ -453,7 +484,7 @@ fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
         let mut result = Ok(());
         let progress = scanner.scan(buf, from, eof, |c| {
             if result.is_ok() {
-                result = sink.emit(buf, base, &c, c.field(buf));
+                result = sink.emit(buf, base, &c, c.field(buf), c.trailing(buf));
             }
         });
         result?;

@@ -39,6 +39,7 @@ pub use meaning::time::{Clock, Zone};
 pub use sanitize::is_hostile;
 pub use scan::find::{scan_all, Scanner};
 pub use scan::input::{for_each_token_read, Found};
+pub use sign::key::{key_file as signing_key_file, KeySource, SigningKey};
 pub use token::decode::decode;
 pub use verify::keys::{jwks, key_file, secret};
-pub use verify::signature::KeyVerifier;
+pub use verify::signature::{Alg, KeyVerifier};

@@ -986,3 +986,96 @@ mod round_trip {
         }
     }
 }
+
+#[test]
+fn encrypt_to_nests_the_signed_token_in_a_jwe() {
+    use jwtinspect::jwe::{self, DecryptionKey};
+    let rsa_public =
+        DecodingKey::from_rsa_pem(&std::fs::read(key_path("rsa-public.pem")).unwrap()).unwrap();
+    for (recipient, private, key_alg, enc, want_alg, want_enc) in [
+        (
+            "rsa2-public.pem",
+            "rsa2-private.pem",
+            None,
+            None,
+            "RSA-OAEP-256",
+            "A256GCM",
+        ),
+        (
+            "ec-256-public.pem",
+            "ec-256-private.pem",
+            None,
+            Some("A128CBC-HS256"),
+            "ECDH-ES+A256KW",
+            "A128CBC-HS256",
+        ),
+        (
+            "ec-384-public.pem",
+            "ec-384-private.pem",
+            Some("ECDH-ES"),
+            None,
+            "ECDH-ES",
+            "A256GCM",
+        ),
+    ] {
+        let mut args = vec![
+            "--key".to_owned(),
+            key_path("rsa-private.pem"),
+            "--sub".to_owned(),
+            "alice".to_owned(),
+            "--encrypt-to".to_owned(),
+            key_path(recipient),
+        ];
+        for (flag, v) in [("--key-alg", key_alg), ("--enc", enc)] {
+            if let Some(v) = v {
+                args.extend([flag.to_owned(), v.to_owned()]);
+            }
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let jwe_token = sign(&args);
+        assert_eq!(jwe_token.split('.').count(), 5, "{recipient}: {jwe_token}");
+        let header = part(&jwe_token, 0);
+        assert_eq!(header["alg"], json!(want_alg), "{recipient}");
+        assert_eq!(header["enc"], json!(want_enc), "{recipient}");
+        assert_eq!(header["cty"], json!("JWT"), "{recipient}");
+        // The recipient's private key opens it; inside is the signed token.
+        let keys = DecryptionKey::parse(&std::fs::read(key_path(private)).unwrap()).unwrap();
+        let inner = jwe::decrypt(&jwe_token, &keys).unwrap().plaintext;
+        let inner = String::from_utf8(inner).unwrap();
+        assert_eq!(part(&inner, 1)["sub"], json!("alice"));
+        let other = Independent::Jwt(rsa_public.clone(), Algorithm::RS256);
+        assert!(
+            other.accepts(&inner),
+            "{recipient}: inner token does not verify"
+        );
+    }
+    // The recipient key must fit the key management algorithm.
+    refused(
+        &[
+            "sign",
+            "--secret",
+            SECRET,
+            "--encrypt-to",
+            &key_path("ec-256-public.pem"),
+            "--key-alg",
+            "RSA-OAEP",
+        ],
+        None,
+        "needs an RSA key",
+        &[SECRET.to_owned()],
+    );
+    refused(
+        &[
+            "sign",
+            "--secret",
+            SECRET,
+            "--encrypt-to",
+            &key_path("ec-256-public.pem"),
+            "--enc",
+            "A1GCM",
+        ],
+        None,
+        "not a JWE content encryption algorithm",
+        &[SECRET.to_owned()],
+    );
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::secret::Secret;
-use crate::sign::{KeySource, Spec, Start};
+use crate::sign::{Encrypt, KeySource, Spec, Start};
 
 pub const SIGN_MORE: &str = "Examples: jwtinspect sign --help";
 pub const EDIT_MORE: &str = "Examples: jwtinspect edit --help";
@@ -20,6 +20,8 @@ Examples:
       --set 'authorities=[\"ROLE_USER\"]' --set client_id=immport-auth-token-client --exp +1h
   Claims from a file or standard input; a JWKS key picked by kid:
     jwtinspect sign claims.json --key jwks.json --kid 2024-01
+  A nested JWT: signed, then encrypted to a recipient's public key (cty: JWT):
+    jwtinspect sign --key private.pem --sub alice --encrypt-to recipient-public.pem
   Re-sign a token from its --json line (byte for byte the same for HS*, RS*, EdDSA):
     jwtinspect --json \"$token\" | jwtinspect sign --key private.pem -
 
@@ -155,6 +157,30 @@ pub struct MakeArgs {
     #[arg(long, help_heading = "Claims")]
     pub no_iat: bool,
 
+    /// Wrap the signed token in a JWE for the public key in FILE (RSA, EC, X25519 PEM or
+    /// JWK, or a symmetric JWK), with `cty: JWT`.
+    #[arg(long, value_name = "FILE", help_heading = "Encryption")]
+    pub encrypt_to: Option<PathBuf>,
+
+    /// JWE key management (default RSA-OAEP-256 for RSA, ECDH-ES+A256KW for EC/OKP, A256KW
+    /// for a symmetric key).
+    #[arg(
+        long,
+        value_name = "ALG",
+        help_heading = "Encryption",
+        requires = "encrypt_to"
+    )]
+    pub key_alg: Option<String>,
+
+    /// JWE content encryption (default A256GCM).
+    #[arg(
+        long,
+        value_name = "ENC",
+        help_heading = "Encryption",
+        requires = "encrypt_to"
+    )]
+    pub enc: Option<String>,
+
     /// Count relative times from TIME instead of the clock (same forms as --exp).
     #[arg(
         long,
@@ -215,6 +241,11 @@ impl MakeArgs {
             no_iat: self.no_iat,
             now: self.now.clone(),
             unsafe_none,
+            encrypt: self.encrypt_to.as_ref().map(|to| Encrypt {
+                to: to.clone(),
+                key_alg: self.key_alg.clone(),
+                enc: self.enc.clone(),
+            }),
             ..Spec::new(start, key)
         }
     }

@@ -8,7 +8,6 @@
 use std::fmt;
 use std::path::Path;
 
-use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPairComponents, PublicKeyComponents};
 use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, RsaKeyPair};
@@ -59,21 +58,15 @@ impl fmt::Debug for KeySource {
     }
 }
 
-/// What a signing key is; each holds what the signer needs, parsed once.
+/// What a signing key is, parsed once. HMAC signs through jsonwebtoken; the
+/// key pairs sign through its backend, aws-lc-rs, directly: jsonwebtoken's
+/// signers parse the private key again for every signature, which made RS256
+/// signing four times slower (benches/sign.rs).
 enum Kind {
     Hmac(EncodingKey),
-    /// `pkcs1` is the RSAPrivateKey DER jsonwebtoken signs with.
-    Rsa {
-        pkcs1: EncodingKey,
-        bits: usize,
-    },
-    Ec {
-        curve: Curve,
-        pair: EcdsaKeyPair,
-        /// PKCS#8 for jsonwebtoken (P-256, P-384); None where it lacks the curve.
-        pkcs8: Option<EncodingKey>,
-    },
-    Ed25519(EncodingKey),
+    Rsa { pair: RsaKeyPair, bits: usize },
+    Ec { curve: Curve, pair: EcdsaKeyPair },
+    Ed25519(Ed25519KeyPair),
 }
 
 /// A private key (or secret) ready to sign, with what its JWK said about it.
@@ -171,21 +164,41 @@ impl SigningKey {
                 alg.name()
             ))
         };
-        let jwt_key = match &self.kind {
-            Kind::Hmac(k) | Kind::Ed25519(k) | Kind::Rsa { pkcs1: k, .. } => Some(k),
-            Kind::Ec { pkcs8, .. } => pkcs8.as_ref(),
-        };
-        match (alg.jsonwebtoken(), jwt_key, &self.kind) {
-            (Some(j), Some(key), _) => {
-                jsonwebtoken::crypto::sign(input, key, j).map_err(|e| failed(&e))
+        let rng = SystemRandom::new();
+        let bytes = match (&self.kind, alg.needs()) {
+            (Kind::Hmac(key), Needs::Hmac) => {
+                let j = alg
+                    .jsonwebtoken()
+                    .ok_or_else(|| failed(&"no HMAC algorithm"))?;
+                return jsonwebtoken::crypto::sign(input, key, j).map_err(|e| failed(&e));
             }
-            // jsonwebtoken lacks ES512 and ES256K: its backend signs directly.
-            (_, _, Kind::Ec { pair, .. }) => pair
-                .sign(&SystemRandom::new(), input)
-                .map(|s| URL_SAFE_NO_PAD.encode(s.as_ref()))
-                .map_err(|e| failed(&e)),
-            _ => Err(failed(&"the key does not fit the algorithm")),
-        }
+            (Kind::Rsa { pair, .. }, Needs::Rsa) => {
+                let mut out = vec![0; pair.public_modulus_len()];
+                pair.sign(rsa_padding(alg), &rng, input, &mut out)
+                    .map_err(|e| failed(&e))?;
+                out
+            }
+            (Kind::Ec { pair, .. }, Needs::Ec(_)) => pair
+                .sign(&rng, input)
+                .map_err(|e| failed(&e))?
+                .as_ref()
+                .to_vec(),
+            (Kind::Ed25519(pair), Needs::Ed25519) => pair.sign(input).as_ref().to_vec(),
+            _ => return Err(failed(&"the key does not fit the algorithm")),
+        };
+        Ok(URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
+
+/// The RSA padding and hash of an RS*/PS* algorithm.
+fn rsa_padding(alg: Alg) -> &'static dyn sig::RsaEncoding {
+    match alg {
+        Alg::RS384 => &sig::RSA_PKCS1_SHA384,
+        Alg::RS512 => &sig::RSA_PKCS1_SHA512,
+        Alg::PS256 => &sig::RSA_PSS_SHA256,
+        Alg::PS384 => &sig::RSA_PSS_SHA384,
+        Alg::PS512 => &sig::RSA_PSS_SHA512,
+        _ => &sig::RSA_PKCS1_SHA256,
     }
 }
 
@@ -366,7 +379,7 @@ fn pkcs8(der: &[u8], label: String) -> Result<SigningKey, String> {
         return rsa_pkcs1(inner, label);
     }
     if let Ok(pair) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
-        return ed25519(&pair, label);
+        return ed25519(pair, label);
     }
     for curve in Curve::ALL {
         if let Ok(pair) = EcdsaKeyPair::from_pkcs8(ec_signing(curve), der) {
@@ -417,15 +430,9 @@ fn rsa_pkcs1(der: &[u8], label: String) -> Result<SigningKey, String> {
     if bits < MIN_RSA_BITS {
         return Err(too_small(bits));
     }
-    RsaKeyPair::from_der(der)
+    let pair = RsaKeyPair::from_der(der)
         .map_err(|e| format!("not a usable RSA private key ({})", e.description_()))?;
-    Ok(SigningKey::new(
-        Kind::Rsa {
-            pkcs1: EncodingKey::from_rsa_der(der),
-            bits,
-        },
-        label,
-    ))
+    Ok(SigningKey::new(Kind::Rsa { pair, bits }, label))
 }
 
 /// A SEC1 ECPrivateKey (RFC 5915), the form `openssl ecparam -genkey` writes.
@@ -439,24 +446,11 @@ fn sec1(der: &[u8], label: String) -> Result<SigningKey, String> {
 }
 
 fn ec(curve: Curve, pair: EcdsaKeyPair, label: String) -> Result<SigningKey, String> {
-    let pkcs8 = match curve {
-        Curve::P256 | Curve::P384 => Some(EncodingKey::from_ec_der(
-            pair.to_pkcs8v1()
-                .map_err(|_| "cannot re-encode the EC key")?
-                .as_ref(),
-        )),
-        Curve::P521 | Curve::Secp256k1 => None,
-    };
-    Ok(SigningKey::new(Kind::Ec { curve, pair, pkcs8 }, label))
+    Ok(SigningKey::new(Kind::Ec { curve, pair }, label))
 }
 
-fn ed25519(pair: &Ed25519KeyPair, label: String) -> Result<SigningKey, String> {
-    let doc = AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(pair)
-        .map_err(|_| "cannot re-encode the Ed25519 key")?;
-    Ok(SigningKey::new(
-        Kind::Ed25519(EncodingKey::from_ed_der(doc.as_ref())),
-        label,
-    ))
+fn ed25519(pair: Ed25519KeyPair, label: String) -> Result<SigningKey, String> {
+    Ok(SigningKey::new(Kind::Ed25519(pair), label))
 }
 
 // -------------------------------------------------------------- JWK, JWKS
@@ -605,10 +599,7 @@ fn jwk(map: &Map<String, Value>, label: String) -> Result<SigningKey, String> {
             };
             let pair = RsaKeyPair::from_components(&parts)
                 .map_err(|e| format!("not a consistent RSA private key ({})", e.description_()))?;
-            let pkcs8 = AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair)
-                .map_err(|_| "cannot re-encode the RSA key")?;
-            let pkcs1 = pkcs8_rsa(pkcs8.as_ref()).ok_or("cannot re-encode the RSA key")?;
-            rsa_pkcs1(pkcs1, label)?
+            SigningKey::new(Kind::Rsa { pair, bits }, label)
         }
         "EC" => {
             let crv = text("crv")?.ok_or("no \"crv\" member")?;
@@ -649,7 +640,7 @@ fn jwk(map: &Map<String, Value>, label: String) -> Result<SigningKey, String> {
             }
             let pair = Ed25519KeyPair::from_seed_and_public_key(&bytes("d")?, &bytes("x")?)
                 .map_err(|e| format!("not a consistent Ed25519 key ({})", e.description_()))?;
-            ed25519(&pair, label)?
+            ed25519(pair, label)?
         }
         other => {
             return Err(format!(

@@ -7,6 +7,7 @@
 //! inspection) and the notes for stderr.
 
 pub(crate) mod draft;
+pub(crate) mod encrypt;
 pub(crate) mod key;
 pub(crate) mod time;
 
@@ -18,6 +19,7 @@ use crate::error::Error;
 use crate::verify::signature::{Alg, Needs};
 
 pub use draft::Draft;
+pub use encrypt::Encrypt;
 pub use key::{KeySource, SigningKey};
 
 /// Where the token starts from.
@@ -57,6 +59,8 @@ pub struct Spec {
     pub now: Option<String>,
     /// `edit --unsafe-none`: an unsigned `alg: none` token.
     pub unsafe_none: bool,
+    /// `--encrypt-to`: wrap the signed token in a JWE.
+    pub encrypt: Option<Encrypt>,
 }
 
 impl Spec {
@@ -79,6 +83,7 @@ impl Spec {
             no_iat: false,
             now: None,
             unsafe_none: false,
+            encrypt: None,
         }
     }
 }
@@ -125,6 +130,7 @@ pub fn make(spec: &Spec) -> Result<Made, Error> {
         }
         (key, _) => key,
     };
+    let recipient = spec.encrypt.as_ref().map(Encrypt::load).transpose()?;
     let mut draft = match &spec.start {
         Start::Claims(None) => Draft::plain(Map::new()),
         Start::Claims(Some(arg)) => {
@@ -158,11 +164,12 @@ pub fn make(spec: &Spec) -> Result<Made, Error> {
             String::new()
         }
     };
-    Ok(Made {
-        token: format!("{input}.{signature}"),
-        now,
-        notes,
-    })
+    let token = format!("{input}.{signature}");
+    let token = match &recipient {
+        Some(r) => r.encrypt(&token)?,
+        None => token,
+    };
+    Ok(Made { token, now, notes })
 }
 
 /// The algorithm: `--alg`, else the JWK's `alg`, else the token's own `alg`

@@ -115,7 +115,7 @@ def first_token_latency():
     master, slave = pty.openpty()
     out_master, out_slave = pty.openpty()
     p = subprocess.Popen(
-        [BIN, "--now", "0", "--print-token"], stdin=slave, stdout=out_slave, stderr=subprocess.DEVNULL
+        [BIN, "--now", "0", "--print-token", "-"], stdin=slave, stdout=out_slave, stderr=subprocess.DEVNULL
     )
     start = time.monotonic()
     os.write(master, f"Bearer {token}\n".encode())

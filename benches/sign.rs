@@ -1,6 +1,8 @@
 //! Signing rate through jwtinspect's signer (the key loaded once, as `sign`
 //! does; jsonwebtoken or aws-lc-rs called), next to the backend alone on the
-//! same key and `openssl speed` on the same machine (one core each).
+//! same key and `openssl speed` on the same machine: one thread each, in
+//! signatures per CPU second (as `openssl speed` counts them), so that other
+//! work on the machine does not skew the comparison.
 //!
 //! Run: `cargo bench --bench sign` (optionally `-- SECONDS`, default 2 per row;
 //! `-- SECONDS noopenssl` skips `openssl speed`).
@@ -27,13 +29,22 @@ fn der(name: &str) -> Vec<u8> {
         .into_contents()
 }
 
-/// Calls of `f` per second, over about `secs` seconds.
+/// Nanoseconds this thread has run on a CPU (Linux), so that a busy machine
+/// does not count against us: `openssl speed` too counts CPU time.
+fn cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// Calls of `f` per CPU second (per second of wall time where the CPU time
+/// cannot be read), over about `secs` seconds.
 fn rate(secs: f64, mut f: impl FnMut()) -> f64 {
     for _ in 0..20 {
         f();
     }
     let budget = Duration::from_secs_f64(secs);
     let start = Instant::now();
+    let cpu_start = cpu_ns();
     let mut n = 0u64;
     while start.elapsed() < budget {
         for _ in 0..20 {
@@ -41,7 +52,11 @@ fn rate(secs: f64, mut f: impl FnMut()) -> f64 {
         }
         n += 20;
     }
-    n as f64 / start.elapsed().as_secs_f64()
+    let spent = match (cpu_start, cpu_ns()) {
+        (Some(a), Some(b)) if b > a => (b - a) as f64 / 1e9,
+        _ => start.elapsed().as_secs_f64(),
+    };
+    n as f64 / spent
 }
 
 /// Signatures per second that `openssl speed -seconds N WHAT` reports.

@@ -17,7 +17,8 @@ pub enum OutputMode {
     Human,
     Json,
     PrintToken,
-    Claim(String),
+    /// `--claim PATH`, repeatable: the values, tab-separated.
+    Claim(Vec<String>),
 }
 
 /// Facts about the process environment, detected once (and injectable in tests).
@@ -27,6 +28,8 @@ pub struct Environment {
     pub stdin_terminal: bool,
     /// `NO_COLOR` is set to a non-empty value.
     pub no_color: bool,
+    /// Columns of the terminal standard output is, if it is one.
+    pub width: Option<usize>,
 }
 
 impl Environment {
@@ -35,6 +38,8 @@ impl Environment {
             stdout_terminal: std::io::stdout().is_terminal(),
             stdin_terminal: std::io::stdin().is_terminal(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            width: terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(terminal_size::Width(w), _)| usize::from(w)),
         }
     }
 }
@@ -50,6 +55,15 @@ pub struct Settings {
     pub stdout_terminal: bool,
     /// The user's keys, loaded (and fetched) once; None when no key was given.
     pub verifier: Option<Arc<KeyVerifier>>,
+    /// `--field KEY`: the JSON keys whose tokens are checked (`*`: all);
+    /// None: a token response's access token (and every token not in one).
+    pub fields: Option<Vec<String>>,
+    /// `--brief`: the verdict and the summary rows only.
+    pub brief: bool,
+    /// Flush each token's output as soon as it is judged.
+    pub line_buffered: bool,
+    /// The terminal's width, when standard output is one: the human report wraps to it.
+    pub width: Option<usize>,
 }
 
 /// TLS and timeout settings for every request (`--cacert`, `--insecure`, `--timeout`).

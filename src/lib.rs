@@ -28,6 +28,7 @@ mod token;
 mod verify;
 
 // The surface: what `main.rs`, the tests, the fuzz target and the benches use.
+pub use app::pipeline::json_bytes_parallel;
 pub use app::reporter::inspect_bytes;
 pub use app::run;
 pub use cli::man::man_page;

@@ -29,7 +29,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Help and version print as clap renders them; a usage error becomes one line.
+/// Help and version print as clap renders them; a usage error keeps clap's
+/// whole message (what is missing, the possible values, "did you mean") and
+/// points at the help of the subcommand in use.
 fn clap_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(
@@ -42,8 +44,34 @@ fn clap_error(e: clap::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let rendered = e.render().to_string();
-    let first = rendered.lines().next().unwrap_or("invalid arguments");
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    messages::error(&format!("{first}; see 'jwtinspect --help'"));
+    let help = match subcommand_in_use() {
+        Some(name) => format!("jwtinspect {name} --help"),
+        None => "jwtinspect --help".to_owned(),
+    };
+    let mut text = String::new();
+    for line in rendered.trim_end().lines() {
+        if line.starts_with("For more information, try") {
+            continue;
+        }
+        text.push_str(line.strip_prefix("error: ").unwrap_or(line));
+        text.push('\n');
+    }
+    text.push_str(&format!("For more information, see '{help}'."));
+    messages::usage(&text);
     ExitCode::from(Exit::Usage.code())
+}
+
+/// The subcommand named on the command line, if any: the first argument that
+/// is one of their names.
+fn subcommand_in_use() -> Option<String> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    std::env::args_os()
+        .skip(1)
+        .filter_map(|a| a.to_str().map(str::to_owned))
+        .find(|a| !a.starts_with('-') && names.iter().any(|n| n == a))
 }

@@ -24,3 +24,16 @@ pub fn quiet(command: &mut std::process::Command) -> &mut std::process::Command 
 pub fn warning(text: &str) {
     eprintln!("jwtinspect: warning: {}", sanitize::escape(text));
 }
+
+/// A usage error as clap words it, every line escaped (it quotes what was
+/// typed), the first after `jwtinspect: `.
+pub fn usage(text: &str) {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut out = format!("jwtinspect: {}\n", sanitize::escape(first));
+    for line in lines {
+        out.push_str(&sanitize::escape(line));
+        out.push('\n');
+    }
+    eprint!("{out}");
+}

@@ -12,14 +12,29 @@ pub fn is_hostile(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{1f}'          // C0 controls, including ESC, CR, BS, LF, TAB
         | '\u{7f}'..='\u{9f}'       // DEL and C1 controls (CSI = U+009B)
-        | '\u{061c}'                // Arabic letter mark
-        | '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM, RLM
         | '\u{2028}' | '\u{2029}'   // line / paragraph separator
+        // Unicode's Cf (format) category, all of it (Unicode 15.1):
+        // invisible, yet they change what a reader sees or compares.
+        | '\u{ad}'                  // soft hyphen
+        | '\u{600}'..='\u{605}'     // Arabic number signs
+        | '\u{61c}'                 // Arabic letter mark
+        | '\u{6dd}' | '\u{70f}'     // end of ayah, Syriac abbreviation mark
+        | '\u{890}'..='\u{891}' | '\u{8e2}'
+        | '\u{180e}'                // Mongolian vowel separator
+        | '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM, RLM
         | '\u{202a}'..='\u{202e}'   // bidi embeddings and overrides
         | '\u{2060}'..='\u{2064}'   // word joiner, invisible operators
-        | '\u{2066}'..='\u{2069}'   // bidi isolates
+        | '\u{2066}'..='\u{206f}'   // bidi isolates, deprecated format characters
         | '\u{feff}'                // zero-width no-break space (BOM)
-        | '\u{e0000}'..='\u{e007f}' // tag characters
+        | '\u{fff9}'..='\u{fffb}'   // interlinear annotation
+        | '\u{110bd}' | '\u{110cd}' // Kaithi number signs
+        | '\u{13430}'..='\u{1343f}' // Egyptian hieroglyph format controls
+        | '\u{1bca0}'..='\u{1bca3}' // shorthand format controls
+        | '\u{1d173}'..='\u{1d17a}' // musical symbol format controls
+        | '\u{e0001}' | '\u{e0020}'..='\u{e007f}' // language tag, tag characters
+        | '\u{e0000}' | '\u{e0002}'..='\u{e001f}' // unassigned, in the tag block
+        // Hangul fillers: blank letters that pass for nothing at all.
+        | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}'
     )
 }
 

@@ -10,6 +10,7 @@ output is byte-for-byte deterministic.
 It also rewrites the two files that embed generated tokens:
   immport-batch-login.json  (Batch Updater login response, token = providers/immport-batch.jwt)
   app.log                   (application log with three embedded tokens)
+  keycloak-response.json    (Keycloak token endpoint answer: access, refresh, id token)
 
 Usage:
   python3 testdata/make_tokens.py           rewrite the files
@@ -71,6 +72,35 @@ def sign(header_path, payload_path):
     return signing_input + "." + b64url(mac)
 
 
+# A Keycloak token endpoint answer: the access token above, an HS512 refresh
+# token (Keycloak signs those with a realm HMAC key: REFRESH_SECRET) and an id token.
+REFRESH_SECRET = b"keycloak-realm-refresh-secret-of-64-bytes-for-hs512-0123456789ab"
+KEYCLOAK_REFRESH = (
+    {"alg": "HS512", "typ": "JWT", "kid": "8f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"},
+    {"exp": 1700001800, "iat": 1700000000, "jti": "0d9c8b7a-6f5e-4d3c-2b1a-098765432100",
+     "iss": "https://sso.example.com/realms/acme", "aud": "https://sso.example.com/realms/acme",
+     "sub": "f1c2a3b4-5d6e-4f70-8a9b-0c1d2e3f4a5b", "typ": "Refresh", "azp": "orders-web",
+     "session_state": "7c9e2d41-3b5a-4f6e-8d1c-2a4b6c8d0e1f", "scope": "openid profile email",
+     "sid": "7c9e2d41-3b5a-4f6e-8d1c-2a4b6c8d0e1f"},
+)
+KEYCLOAK_ID = (
+    {"alg": "HS256", "typ": "JWT", "kid": "3dKhlk2nhUa9ZHdYOOJRgtgWuVb5vQkYkm1RkyO9kXg"},
+    {"exp": 1700000300, "iat": 1700000000, "auth_time": 1699999990,
+     "jti": "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d", "iss": "https://sso.example.com/realms/acme",
+     "aud": "orders-web", "sub": "f1c2a3b4-5d6e-4f70-8a9b-0c1d2e3f4a5b", "typ": "ID",
+     "azp": "orders-web", "nonce": "n-0S6_WzA2Mj", "session_state": "7c9e2d41-3b5a-4f6e-8d1c-2a4b6c8d0e1f",
+     "at_hash": "x7y9Cq0rVZxk7bE2mFq1Ow", "acr": "1", "sid": "7c9e2d41-3b5a-4f6e-8d1c-2a4b6c8d0e1f",
+     "email_verified": True, "name": "Jane Doe", "preferred_username": "jdoe",
+     "given_name": "Jane", "family_name": "Doe", "email": "jane.doe@example.com"},
+)
+
+
+def sign_dicts(header, payload, secret, digest):
+    enc = lambda o: b64url(json.dumps(o, separators=(",", ":")).encode("utf-8"))
+    signing_input = enc(header) + "." + enc(payload)
+    return signing_input + "." + b64url(hmac.new(secret, signing_input.encode("ascii"), digest).digest())
+
+
 def outputs():
     files = {}
     tokens = {}
@@ -89,6 +119,20 @@ def outputs():
     files[os.path.join(HERE, "app.log")] = APP_LOG.format(
         KEYCLOAK=tokens["keycloak"], ITEMPATH=ITEMPATH_SEED_ACCESS, GOOGLE_ID=tokens["google-id"]
     )
+    files[os.path.join(HERE, "keycloak-response.json")] = json.dumps(
+        {
+            "access_token": tokens["keycloak"],
+            "expires_in": 300,
+            "refresh_expires_in": 1800,
+            "refresh_token": sign_dicts(*KEYCLOAK_REFRESH, REFRESH_SECRET, hashlib.sha512),
+            "token_type": "Bearer",
+            "id_token": sign_dicts(*KEYCLOAK_ID, SECRET, hashlib.sha256),
+            "not-before-policy": 0,
+            "session_state": "7c9e2d41-3b5a-4f6e-8d1c-2a4b6c8d0e1f",
+            "scope": "openid profile email",
+        },
+        indent=2,
+    ) + "\n"
     return files
 
 

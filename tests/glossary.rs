@@ -7,8 +7,9 @@ use support::{jwtinspect, stderr_of, stdout_of, succeeds, testdata};
 
 /// The report's line for claim `name` of token number `token`.
 fn line<'a>(report: &'a str, token: usize, name: &str) -> &'a str {
+    // Tokens are blank-line separated, each opening with its verdict.
     let section = report
-        .split("\ntoken ")
+        .split("\n\n")
         .nth(token - 1)
         .unwrap_or_else(|| panic!("no token {token} in:\n{report}"));
     let claims = section.split("\nclaims\n").nth(1).unwrap_or_default();

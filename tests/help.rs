@@ -34,7 +34,7 @@ fn inspect_help_has_examples() {
             "| jwtinspect --require-role ROLE_ADMIN",
             "jwtinspect --json login.json | jq",
             "jwtinspect --claim authorities login.json",
-            "export token=$(jwtinspect --print-token login.json)",
+            "token=$(jwtinspect --print-token login.json) || exit 1",
             "jwtinspect --jwks-url https://issuer.example/.well-known/jwks.json",
             "jwtinspect --explain azp",
             "Exit codes: 0",
@@ -86,7 +86,7 @@ fn completions_help_has_install_lines() {
 #[test]
 fn short_help_fits_a_screen() {
     let short = succeeds(&["-h"]);
-    assert!(short.lines().count() < 60, "{short}");
+    assert!(short.lines().count() <= 48, "{short}");
 }
 
 #[test]

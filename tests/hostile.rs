@@ -268,7 +268,13 @@ fn invalid_utf8_argument_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_clean(&out);
-    one_line_error(&out);
+    // clap's whole message (contract "Usage errors"), then the pointer to the help.
+    let err = stderr_of(&out);
+    assert!(err.starts_with("jwtinspect: invalid UTF-8"), "{err}");
+    assert!(
+        err.trim_end().ends_with("see 'jwtinspect --help'."),
+        "{err}"
+    );
 }
 
 #[test]

@@ -243,6 +243,9 @@ fn any_failure_to_decrypt_is_one_decryption_failed_message() {
         assert_eq!(line["jwe"]["header"]["alg"], "ECDH-ES+A256KW");
         assert_eq!(line["payload"], Value::Null);
         assert!(!codes(&line).contains(&"encrypted-token".to_owned()));
+        // Only the decryption failure: no signature-invalid for the JWE itself.
+        assert!(!codes(&line).contains(&"signature-invalid".to_owned()));
+        assert_eq!(line["signature"]["verified"], Value::Null);
         assert_eq!(code, 1);
         assert!(!stderr.contains("panicked"), "{stderr}");
         messages.push(finding(&line, "decryption-failed").to_owned());
@@ -311,4 +314,42 @@ fn support_b64_decode(s: &str) -> Vec<u8> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(s)
         .unwrap()
+}
+
+#[test]
+fn the_human_report_names_the_jwe_layer() {
+    let stem = "rfc/jwe/rfc7516-a2-rsa1_5-a128cbc-hs256";
+    let token = std::fs::read_to_string(testdata(&format!("{stem}.jwe"))).unwrap();
+    let key = testdata(&format!("{stem}.key.json"));
+    let out = jwtinspect()
+        .args([
+            "--color",
+            "never",
+            "--now",
+            NOW_ARG,
+            "--key",
+            key.to_str().unwrap(),
+        ])
+        .arg(token.trim())
+        .output()
+        .unwrap();
+    let text = support::stdout_of(&out);
+    assert!(
+        text.contains("encrypted  JWE RSA1_5 + A128CBC-HS256, decrypted; below, its plaintext"),
+        "{text}"
+    );
+    assert!(
+        text.contains("none (the decrypted plaintext is not a signed token)"),
+        "{text}"
+    );
+    let out = jwtinspect()
+        .args(["--color", "never", "--now", NOW_ARG])
+        .arg(token.trim())
+        .output()
+        .unwrap();
+    let text = support::stdout_of(&out);
+    assert!(
+        text.contains("not decrypted (no decryption key given)"),
+        "{text}"
+    );
 }

@@ -61,7 +61,6 @@ fn reads(lines: &[String]) -> (Vec<usize>, Vec<String>) {
 }
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn each_line_of_standard_input_is_scanned_before_the_next_is_read() {
     let (a, b) = (token("a"), token("b"));
     // Plain text lines, and JSON lines (a log of JSON objects).

@@ -290,7 +290,7 @@ fn immport_human_report_names_where_the_token_came_from() {
     succeeded(&out);
     let stdout = stdout_of(&out);
     assert!(
-        stdout.starts_with(&format!("token 1 · {url} · access_token\n")),
+        stdout.starts_with(&format!("OK · token 1 · {url} · access_token\n")),
         "{stdout}"
     );
     assert!(stdout.contains("campjo"), "{stdout}");
@@ -457,6 +457,32 @@ fn refresh_sends_the_refresh_token_as_bearer() {
     assert_eq!(lines[0]["field"], "accessToken");
     assert_eq!(lines[0]["token"], itempath_new_access());
     assert_eq!(lines[0]["payload"]["jti"], "7d8a00fa-renewed");
+}
+
+#[test]
+fn refresh_warns_when_given_an_access_token_then_sends_it() {
+    let server = Server::http(routes);
+    let url = server.url("/api/users/refresh");
+    let out = run(
+        refresh(&url, itempath_access()).args(["--now", NOW_ARG, "--json"]),
+        &[],
+    );
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("warning: the token to refresh with is an access token (type: access)"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 1, "warned, then sent as asked");
+    // A refresh token gets no such warning.
+    let out = run(
+        refresh(&url, itempath_refresh()).args(["--now", NOW_ARG, "--json"]),
+        &[],
+    );
+    assert!(
+        !stderr_of(&out).contains("access token"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 #[test]

@@ -65,7 +65,6 @@ fn context(out: &Output) -> String {
 // ----------------------------------------------- 13.8 cross-origin redirects
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn login_credentials_never_follow_a_redirect_to_another_origin() {
     let thief = Server::http(|_| Reply::json(200, &json!({"access_token": access()})));
     let target = thief.url("/steal");
@@ -133,7 +132,6 @@ fn trickling_server() -> String {
 }
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn timeout_bounds_the_whole_request_not_each_read() {
     let base = trickling_server();
     let token = access();
@@ -186,7 +184,6 @@ fn percent_all(s: &str) -> String {
 }
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn the_password_is_blanked_in_every_encoding_it_was_sent_in() {
     let form = {
         let mut s = String::new();
@@ -226,7 +223,6 @@ fn the_password_is_blanked_in_every_encoding_it_was_sent_in() {
 // -------------------------------------------- 13.11 tokens in any 2xx body
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn tokens_in_a_2xx_answer_that_is_not_json_are_found() {
     let token = access();
     let deep = format!("{}\"{token}\"{}", "[".repeat(300), "]".repeat(300));
@@ -250,7 +246,6 @@ fn tokens_in_a_2xx_answer_that_is_not_json_are_found() {
 }
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn an_error_never_quotes_a_token_whole() {
     let token = access();
     let said = format!("token {token} was revoked");
@@ -274,7 +269,6 @@ fn jwks_handler(req: &Request) -> Reply {
 }
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn a_tls_failure_at_a_redirect_target_names_that_host() {
     let untrusted = Server::https(jwks_handler);
     let to = untrusted.url("/jwks.json");
@@ -296,7 +290,6 @@ fn a_tls_failure_at_a_redirect_target_names_that_host() {
 }
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn an_expired_certificate_is_not_told_to_use_cacert() {
     let server = Server::https_expired(jwks_handler);
     let dir = tempfile::tempdir().expect("tempdir");
@@ -340,7 +333,6 @@ fn discovery(tls: bool, jwks_uri: impl Fn(&str) -> String + Send + Sync + 'stati
 }
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn a_discovery_document_pointing_keys_at_a_file_or_a_relative_path_is_exit_3() {
     for uri in ["file:///etc/passwd", "/jwks.json", "jwks.json"] {
         let server = discovery(false, move |_| uri.to_owned());
@@ -356,7 +348,6 @@ fn a_discovery_document_pointing_keys_at_a_file_or_a_relative_path_is_exit_3() {
 }
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn an_upper_case_scheme_is_a_valid_jwks_uri() {
     let server = discovery(true, |base| {
         format!("{}/jwks.json", base.replacen("https", "HTTPS", 1))

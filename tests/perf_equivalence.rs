@@ -93,21 +93,36 @@ fn check(name: &str, actual: &[u8]) {
     }
 }
 
+/// stdout of a run; its stderr must be one `FAILED` line per failed checked token.
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Vec<u8> {
+    run_with_stderr(dir, args, stdin).0
+}
+
+fn run_with_stderr(dir: &Path, args: &[&str], stdin: Option<&str>) -> (Vec<u8>, String) {
     let mut cmd = jwtinspect();
     cmd.current_dir(dir).args(args);
     if let Some(s) = stdin {
         cmd.write_stdin(s.to_owned());
     }
     let out = cmd.output().expect("run jwtinspect");
-    // Expired tokens in the sample: exit 1, with nothing on stderr.
+    // Expired tokens in the sample: exit 1, and stderr names each failed token.
     assert_eq!(out.status.code(), Some(1), "{args:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr
+            .lines()
+            .all(|l| l.starts_with("jwtinspect: ") && l.contains(": FAILED: ")),
+        "{stderr}"
     );
-    out.stdout
+    (out.stdout, stderr)
+}
+
+/// The parsed JSON lines of an output.
+fn parsed(json: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(json)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
 }
 
 #[test]
@@ -120,20 +135,36 @@ fn every_output_mode_matches_the_reference() {
     );
     std::fs::write(dir.path().join(LOG), &input).expect("write input");
 
-    let json = run_in(dir.path(), &["--json", "--now", NOW, LOG], None);
+    let (json, json_err) = run_with_stderr(dir.path(), &["--json", "--now", NOW, LOG], None);
     check("bench-sample.expected.jsonl", &json);
+    let lines = parsed(&json);
+    // `ok` is the absence of an error finding; a failed checked token has its stderr line.
+    for v in &lines {
+        let has_error = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["severity"] == "error");
+        assert_eq!(v["ok"], serde_json::Value::Bool(!has_error), "{v}");
+    }
+    let failed = lines
+        .iter()
+        .filter(|v| v["checked"] == true && v["ok"] == false)
+        .count();
+    assert!(failed > 0);
+    assert_eq!(json_err.lines().count(), failed, "{json_err}");
 
-    let human = run_in(dir.path(), &["--color", "never", "--now", NOW, LOG], None);
+    let (human, human_err) =
+        run_with_stderr(dir.path(), &["--color", "never", "--now", NOW, LOG], None);
     check("bench-sample.expected.txt", &human);
+    assert_eq!(human_err, json_err, "the same tokens fail in every mode");
 
-    // --print-token: the token field of each JSON line, in order.
-    let tokens = run_in(dir.path(), &["--print-token", LOG], None);
-    let from_json: String = String::from_utf8_lossy(&json)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
-            format!("{}\n", v["token"].as_str().expect("token"))
-        })
+    // --print-token: the token field of each checked JSON line, in order.
+    let tokens = run_in(dir.path(), &["--print-token", "--now", NOW, LOG], None);
+    let from_json: String = lines
+        .iter()
+        .filter(|v| v["checked"] == true)
+        .map(|v| format!("{}\n", v["token"].as_str().expect("token")))
         .collect();
     assert_eq!(String::from_utf8_lossy(&tokens), from_json);
 
@@ -172,4 +203,11 @@ fn arguments_match_the_reference() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = run_in(dir.path(), &args, None);
     check("bench-sample.expected-args.jsonl", &out);
+    // The login response's refresh token is reported, not checked.
+    let checked: Vec<_> = parsed(&out).iter().map(|v| v["checked"].clone()).collect();
+    assert_eq!(
+        checked.iter().filter(|c| **c == false).count(),
+        1,
+        "{checked:?}"
+    );
 }

@@ -23,6 +23,10 @@ fn settings(output: OutputMode) -> Settings {
         },
         stdout_terminal: false,
         verifier: None,
+        fields: None,
+        brief: false,
+        line_buffered: false,
+        width: None,
     }
 }
 

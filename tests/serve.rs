@@ -269,11 +269,22 @@ fn cli(token: &str, extra: &[&str]) -> (Value, String) {
     (json, run(&[]))
 }
 
-/// A token object of the API without what is only the page's (`notes`)
+/// The finding codes of a token object.
+fn codes(token: &Value) -> Vec<&str> {
+    let findings = token["findings"].as_array().map(Vec::as_slice);
+    findings
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect()
+}
+
+/// A token object of the API without what is only the page's (`notes`, `verdict`)
 /// and what names the input (`source`).
 fn comparable(mut token: Value) -> Value {
     if let Some(map) = token.as_object_mut() {
         map.remove("notes");
+        map.remove("verdict");
         map.remove("source");
     }
     token
@@ -297,6 +308,8 @@ fn the_api_answers_what_the_command_line_says() {
         json!(["ROLE_USER", "ROLE_ADMIN"])
     );
     assert_eq!(token["summary"]["status"], "expired");
+    // The verdict in the human report's words.
+    assert_eq!(token["verdict"], "FAILED: expired");
     assert_eq!(token["signature"]["verified"], true);
     assert_eq!(answer["exit_code"], 1);
     let (line, human) = cli(&expired, &["--secret", &secret]);
@@ -321,12 +334,7 @@ fn the_api_answers_what_the_command_line_says() {
     );
     let token = &r.json()["tokens"][0];
     assert_eq!(token["signature"]["verified"], false);
-    let codes: Vec<&str> = token["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["code"].as_str())
-        .collect();
+    let codes = codes(token);
     assert!(codes.contains(&"signature-invalid"), "{codes:?}");
 }
 
@@ -395,14 +403,20 @@ fn the_api_verifies_with_a_pasted_pem_or_jwk() {
         "{}",
         r.text()
     );
-    // A private key is refused with the CLI's reason, and never echoed.
+    // A private key does not verify (it only decrypts JWEs), as with
+    // `--key private.pem`: the finding says why, and the key is not echoed.
     let private = String::from_utf8_lossy(&private).into_owned();
     let r = s.api(
         "inspect",
         &json!({ "text": token, "key": private, "now": NOW }),
     );
-    assert_eq!(r.status, 422, "{}", r.text());
-    let error = r.json()["error"].as_str().unwrap_or("").to_owned();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let got = &r.json()["tokens"][0];
+    assert_eq!(got["signature"]["verified"], false);
+    let error = got["findings"][0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
     assert!(error.contains("private key"), "{error}");
     let body_line = private.lines().nth(1).unwrap_or("MII");
     assert!(!r.text().contains(body_line), "the key is echoed: {error}");
@@ -524,4 +538,55 @@ fn the_api_signs_and_edits_as_sign_and_edit_do() {
     let error = r.json()["error"].as_str().unwrap_or("").to_owned();
     assert!(error.contains("private"), "{error}");
     assert!(!r.text().contains(public.lines().nth(1).unwrap_or("MII")));
+}
+
+#[test]
+fn a_pasted_key_decrypts_a_jwe_as_key_and_secret_do() {
+    use jwtinspect::jwe::{self, DecryptionKey, EncryptOptions};
+    let s = Served::start();
+    let encrypt = |key: &DecryptionKey, plaintext: &str| {
+        let recipient = key.recipient();
+        let mut options = EncryptOptions::for_key(&recipient);
+        options.extra.insert("cty".to_owned(), json!("JWT"));
+        jwe::encrypt(plaintext.as_bytes(), &recipient, &options).expect("JWE")
+    };
+    // A secret: the JWE's key (A256KW) and the inner HS256 token's.
+    let secret = String::from_utf8_lossy(&SECRET[..32]).into_owned();
+    let inner = hs256(&claims(NOW_UNIX + 600), secret.as_bytes());
+    let token = encrypt(&DecryptionKey::from_secret(secret.as_bytes()), &inner);
+    let r = s.api(
+        "inspect",
+        &json!({ "text": token, "key": secret, "now": NOW }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let got = r.json()["tokens"][0].clone();
+    assert_eq!(got["jwe"]["decrypted"], true, "{got}");
+    assert_eq!(got["header"]["alg"], "HS256");
+    assert_eq!(got["summary"]["username"], "campjo");
+    assert_eq!(got["signature"]["verified"], true);
+    assert!(got["notes"]["jwe"]["enc"].as_str().is_some(), "{got}");
+    let (line, _) = cli(&token, &["--secret", &secret]);
+    assert_eq!(comparable(got), comparable(line));
+
+    // A private RSA key pasted as PEM decrypts (RSA-OAEP-256).
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/keys");
+    let pem = std::fs::read_to_string(dir.join("rsa-private.pem")).expect("key");
+    let keys = DecryptionKey::parse(pem.as_bytes()).expect("private key");
+    let token = encrypt(&keys[0], &inner);
+    let r = s.api("inspect", &json!({ "text": token, "key": pem, "now": NOW }));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let got = &r.json()["tokens"][0];
+    assert_eq!(got["jwe"]["decrypted"], true, "{got}");
+    assert_eq!(got["payload"]["user_name"], "campjo");
+    assert!(!r.text().contains(pem.lines().nth(1).unwrap_or("MII")));
+    // Another key: one decryption-failed error, the header still shown.
+    let other = std::fs::read_to_string(dir.join("rsa2-private.pem")).expect("key");
+    let r = s.api(
+        "inspect",
+        &json!({ "text": token, "key": other, "now": NOW }),
+    );
+    let got = &r.json()["tokens"][0];
+    assert_eq!(got["jwe"]["decrypted"], false, "{got}");
+    let codes = codes(got);
+    assert!(codes.contains(&"decryption-failed"), "{codes:?}");
 }

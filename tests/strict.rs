@@ -415,7 +415,6 @@ fn a_five_part_jwe_with_an_empty_last_segment_keeps_five_parts() {
 // --------------------------------------------- 13.18 invisible characters
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn every_format_character_and_hangul_filler_is_escaped_and_flagged() {
     for c in [
         '\u{ad}',
@@ -463,7 +462,6 @@ fn every_format_character_and_hangul_filler_is_escaped_and_flagged() {
 // --------------------------------------------------- 13.21 big integers
 
 #[test]
-#[ignore = "issue 13: fixed in a later increment"]
 fn integers_beyond_64_bits_keep_their_digits_in_json() {
     let big = "123456789012345678901234567890";
     let neg = "-98765432109876543210987654321";

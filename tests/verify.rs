@@ -871,7 +871,6 @@ fn alg_restricts_the_accepted_algorithms() {
     for (bad, expect) in [
         ("none", "never verifies"),
         ("NONE", "never verifies"),
-        ("rs256", "not an algorithm"),
         ("HS1", "not an algorithm"),
     ] {
         let out = run(&strings(&["--key", &pem, "--alg", bad, &t]));
@@ -1010,10 +1009,10 @@ fn iss_and_aud_must_match() {
     assert_eq!(check(&["--iss", ISSUER, "--aud", "web"]).2, Some(0));
     let (v, _, code, line) = check(&["--iss", "https://other.test"]);
     assert_eq!((v, code), (json!(true), Some(1)));
-    assert!(message(&line, "iss-mismatch").contains("expected \"https://other.test\""));
+    assert!(message(&line, "iss-mismatch").contains("expected https://other.test"));
     let (_, _, code, line) = check(&["--aud", "admin"]);
     assert_eq!(code, Some(1));
-    assert!(message(&line, "aud-mismatch").contains("expected it to contain \"admin\""));
+    assert!(message(&line, "aud-mismatch").contains("expected it to contain admin"));
 
     // A string aud, and claim checks without any key.
     let c = json!({"iss": ISSUER, "aud": "api", "exp": NOW + 60});

@@ -58,6 +58,10 @@ fn settings(output: OutputMode, now: i64, key: usize) -> Settings {
         },
         stdout_terminal: false,
         verifier: verifiers()[key].clone(),
+        fields: None,
+        brief: false,
+        line_buffered: false,
+        width: None,
     }
 }
 
@@ -67,7 +71,16 @@ fn mint(parts: &[u8]) -> Vec<u8> {
         .split(|&b| b == 0xff)
         .map(|p| URL_SAFE_NO_PAD.encode(p))
         .collect();
-    format!("Bearer {} end", encoded.join(".")).into_bytes()
+    // The input's last byte (when there is one) picks a frame: free
+    // text, a whole value with text glued on (trailing-text), or a JSON
+    // string value (cookies inside JSON, glued text there too).
+    let token = encoded.join(".");
+    match parts.last().map(|b| b % 4) {
+        Some(1) => format!("{token}.foo").into_bytes(),
+        Some(2) => format!("{{\"access_token\": \"{token}?\"}}").into_bytes(),
+        Some(3) => format!("{{\"c\": \"sid={token}; Path=/\"}}").into_bytes(),
+        _ => format!("Bearer {token} end").into_bytes(),
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -99,4 +112,17 @@ fuzz_target!(|data: &[u8]| {
         let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
         assert!(v.is_object());
     }
+
+    // The parallel --json path writes exactly what one thread writes.
+    let mut parallel = Vec::new();
+    let _ = jwtinspect::json_bytes_parallel(
+        &text,
+        settings(OutputMode::Json, now, key),
+        &mut parallel,
+        2,
+    );
+    assert!(
+        parallel == json.as_bytes(),
+        "the parallel --json path differs from one thread"
+    );
 });

@@ -11,6 +11,7 @@ use std::io::{self, Write};
 use crate::cli::{self, Cli, Command, InspectArgs};
 use crate::config::{Environment, OutputMode, Settings};
 use crate::error::{self, Error, Exit};
+use crate::messages;
 use crate::net::login;
 use crate::report;
 use crate::sanitize;
@@ -23,10 +24,26 @@ use reporter::{each_input, Sequential};
 pub fn run(cli: Cli) -> Result<Exit, Error> {
     let env = Environment::detect();
     if let Some(name) = &cli.explain {
-        return explain(name.as_deref());
+        return explain(name);
     }
     match cli.command {
         None => inspect_command(&cli.inspect, &cli.inputs, &env),
+        Some(Command::Decode(args)) => inspect_command(&args.inspect, &args.inputs, &env),
+        Some(Command::Verify(args)) => {
+            let v = &args.inspect.verify;
+            let keyed = v.secret.is_some()
+                || v.secret_file.is_some()
+                || v.secret_base64.is_some()
+                || !v.key.is_empty()
+                || v.jwks_url.is_some()
+                || v.discover.is_some();
+            if !keyed {
+                return Err(Error::usage(
+                    "verify needs a key: give --secret, --secret-file, --secret-base64, --key, --jwks-url or --discover (or use decode)",
+                ));
+            }
+            inspect_command(&args.inspect, &args.inputs, &env)
+        }
         Some(Command::Completions { shell }) => {
             cli::man::completions(shell, &mut io::stdout().lock()).map_err(error::write_err)?;
             Ok(Exit::Ok)
@@ -72,17 +89,25 @@ fn report_answer(answer: &login::Answer, settings: Settings) -> Result<Exit, Err
     report(&[input], settings)
 }
 
-/// `jwtinspect --explain [NAME]`: the claim glossary, or one name's entries.
-fn explain(name: Option<&str>) -> Result<Exit, Error> {
+/// `jwtinspect --explain [NAME]...`: the claim glossary, or the entries of the names given.
+fn explain(names: &[String]) -> Result<Exit, Error> {
     let mut out = io::stdout().lock();
-    let found = report::glossary::write(&mut out, name).map_err(error::write_err)?;
+    let mut missing = Vec::new();
+    if names.is_empty() {
+        report::glossary::write(&mut out, None).map_err(error::write_err)?;
+    }
+    for name in names {
+        if !report::glossary::write(&mut out, Some(name)).map_err(error::write_err)? {
+            missing.push(format!("\"{}\"", sanitize::escape(name)));
+        }
+    }
     out.flush().map_err(error::write_err)?;
-    match name {
-        Some(n) if !found => Err(Error::usage(format!(
-            "no glossary entry for \"{}\"; jwtinspect --explain lists them all",
-            sanitize::escape(n)
+    match missing.len() {
+        0 => Ok(Exit::Ok),
+        _ => Err(Error::usage(format!(
+            "no glossary entry for {}; jwtinspect --explain lists them all",
+            missing.join(", ")
         ))),
-        _ => Ok(Exit::Ok),
     }
 }
 
@@ -92,6 +117,7 @@ fn inspect_command(
     inputs: &[String],
     env: &Environment,
 ) -> Result<Exit, Error> {
+    let inputs = bearer_joined(inputs);
     let inputs = if inputs.is_empty() {
         if env.stdin_terminal {
             return Err(Error::usage(
@@ -100,12 +126,32 @@ fn inspect_command(
         }
         vec![Input::Stdin]
     } else {
-        Input::from_args(inputs)?
+        Input::from_args(&inputs)?
     };
+    if env.stdin_terminal && inputs.contains(&Input::Stdin) {
+        messages::note("reading a token from the terminal: paste it, then press Enter and Ctrl-D");
+    }
     // After the inputs: a usage error should not wait for a JWKS download.
     let settings = Settings::resolve(args, env)?;
     let settings = keys::load(settings, args.key_request()?)?;
     report(&inputs, settings)
+}
+
+/// An argument `Bearer` (any case) directly before another is part of that
+/// argument's token text (`jwtinspect Bearer $T`, unquoted), not a file name.
+fn bearer_joined(args: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut args = args.iter().peekable();
+    while let Some(arg) = args.next() {
+        match args.peek() {
+            Some(next) if arg.eq_ignore_ascii_case("bearer") => {
+                out.push(format!("{arg} {next}"));
+                args.next();
+            }
+            _ => out.push(arg.clone()),
+        }
+    }
+    out
 }
 
 /// Inspect `inputs` onto standard output.

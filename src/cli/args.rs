@@ -24,11 +24,14 @@ Examples:
   ImmPort: log in and check a role (exit 1 if the token lacks it), instead of curl | fgrep | sed:
     curl -s -X POST https://www.immport.org/auth/token -d username=me -d password=... \\
       | jwtinspect --require-role ROLE_ADMIN
-  Scripting: JSON Lines, one object per token; one claim; the bare token:
+  Scripting: JSON Lines, one object per token; claims (tab-separated); the bare token;
+  the verdict and summary only (a login response's access token is the one checked):
     jwtinspect --json login.json | jq -r .summary.expires_at
     jwtinspect --claim authorities login.json
-    jwtinspect --claim realm_access.roles \"$token\"
-    export token=$(jwtinspect --print-token login.json)
+    jwtinspect --claim sub --claim .header.alg --claim 'roles[0]' login.json
+    jwtinspect --claim 'realm_access.roles[0]' \"$token\"
+    token=$(jwtinspect --print-token login.json) || exit 1
+    jwtinspect --brief --field '*' login.json
   Verify the signature with the issuer's published keys, or a key file:
     jwtinspect --jwks-url https://issuer.example/.well-known/jwks.json \"$token\"
     jwtinspect --discover https://issuer.example --aud my-api \"$token\"
@@ -48,7 +51,7 @@ Examples:
   ImmPort Data Query API (the password is prompted for, without echo):
     jwtinspect login --provider immport -u me
   ImmPort: fail unless the token carries a role, and keep it for curl:
-    export token=$(jwtinspect login --provider immport -u me --require-role ROLE_USER --print-token)
+    token=$(jwtinspect login --provider immport -u me --require-role ROLE_USER --print-token) || exit 1
     curl -H \"Authorization: bearer $token\" https://immport-upload.niaid.nih.gov:8443/data/...
   ImmPort Batch Updater API (the answer carries `token`):
     jwtinspect login --provider immport-batch -u me
@@ -67,7 +70,7 @@ Examples:
   ItemPath: a new access token, from the refresh token in a saved login response:
     jwtinspect refresh --url https://host/api/users/refresh login.json
   ... straight into a variable for curl:
-    export token=$(jwtinspect refresh --url https://host/api/users/refresh --print-token login.json)
+    token=$(jwtinspect refresh --url https://host/api/users/refresh --print-token login.json) || exit 1
   ItemPath application token (does not expire; users of type \"application\"):
     jwtinspect refresh --url https://host/api/users/application-token login.json
   The refresh token itself, from standard input:
@@ -107,14 +110,14 @@ pub struct Cli {
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// Explain claim and header names: all of them, or just NAME (e.g. azp, cnf).
+    /// Explain claim and header names: all, or just NAMEs (e.g. azp cnf).
     #[arg(
         long,
         value_name = "NAME",
-        num_args = 0..=1,
+        num_args = 0..,
         conflicts_with = "inputs"
     )]
-    pub explain: Option<Option<String>>,
+    pub explain: Option<Vec<String>>,
 }
 
 /// The subcommands' arguments are built only when one is used (`defer`):
@@ -129,6 +132,12 @@ pub enum Command {
     /// Trade a refresh token for new tokens, then inspect them.
     #[command(after_help = REFRESH_MORE, after_long_help = REFRESH_EXAMPLES)]
     Refresh(RefreshArgs),
+    /// Inspect, as with no command (`jwtinspect decode TOKEN`).
+    #[command(after_help = MORE)]
+    Decode(DecodeArgs),
+    /// Inspect, requiring a key (--secret*, --key, --jwks-url, --discover).
+    #[command(after_help = MORE)]
+    Verify(DecodeArgs),
     /// Make a signed token from claims (or from a `jwtinspect --json` line).
     #[command(after_help = super::sign::SIGN_MORE, after_long_help = super::sign::SIGN_EXAMPLES)]
     Sign(super::sign::SignArgs),
@@ -145,6 +154,17 @@ pub enum Command {
     /// The local web debugger: a page on 127.0.0.1 that inspects what you paste.
     #[command(after_help = super::serve::SERVE_MORE, after_long_help = super::serve::SERVE_EXAMPLES)]
     Serve(super::serve::ServeArgs),
+}
+
+// `decode` and `verify`: the default command by name.
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    #[command(flatten)]
+    pub inspect: InspectArgs,
+
+    /// Token text, `-` for standard input, or a file; with none, standard input is read.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -167,29 +187,51 @@ pub struct InspectArgs {
     #[arg(long, help_heading = "Output", conflicts_with = "claim")]
     pub print_token: bool,
 
-    /// Print only this claim, one line per token (dot path: realm_access.roles).
+    /// Print only this value, one line per token (repeatable: tab-separated).
+    ///
+    /// PATH is a dot path into the claims (realm_access.roles, roles.0 or roles[0]) or, with a
+    /// leading dot, into the token's --json object (.header.alg, .summary.roles,
+    /// .signature.verified). Strings print raw (as JSON strings when they hold control
+    /// characters), other values as compact JSON; a missing value is exit 1.
     #[arg(long, value_name = "PATH", help_heading = "Output")]
-    pub claim: Option<String>,
+    pub claim: Vec<String>,
+
+    /// Per token only the verdict and the summary (no claims, no info findings).
+    #[arg(long, help_heading = "Output", conflicts_with_all = ["json", "print_token", "claim"])]
+    pub brief: bool,
+
+    /// Write each token's output as soon as it is judged (the default on a terminal).
+    #[arg(hide_short_help = true, long, help_heading = "Output")]
+    pub line_buffered: bool,
 
     /// When to use colour (NO_COLOR is honoured unless `always`).
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = "Output")]
+    #[arg(hide_short_help = true, long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = "Output")]
     pub color: ColorWhen,
 
-    /// Judge exp/nbf/iat as of TIME (RFC 3339 or unix seconds) instead of the clock.
-    #[arg(long, value_name = "TIME", help_heading = "Time")]
-    pub now: Option<String>,
-
-    /// Clock-skew allowance in seconds for the expiry / not-before judgement.
+    /// Judge exp/nbf/iat as of TIME (2026-12-03, +5m, -2h, unix seconds, RFC 3339).
+    ///
+    /// TIME is RFC 3339, a date (midnight UTC), unix seconds (13 digits or more are taken as
+    /// milliseconds, and stderr says so), or relative to the clock (+5m, -2h, +1d).
     #[arg(
         long,
-        value_name = "SECONDS",
-        default_value_t = 0,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        help_heading = "Time"
+    )]
+    pub now: Option<String>,
+
+    /// Clock-skew allowance for the expiry / not-before judgement: seconds or 90s, 5m, 1h.
+    #[arg(hide_short_help = true,
+        long,
+        value_name = "DURATION",
+        default_value = "0",
+        value_parser = leeway,
         help_heading = "Time"
     )]
     pub leeway: u64,
 
     /// Show times in the local time zone instead of UTC.
-    #[arg(long, help_heading = "Time")]
+    #[arg(hide_short_help = true, long, help_heading = "Time")]
     pub local: bool,
 
     /// Fail (exit 1) unless the token carries this role (repeatable).
@@ -199,6 +241,16 @@ pub struct InspectArgs {
     /// Fail (exit 1) unless the token carries this scope (repeatable).
     #[arg(long = "require-scope", value_name = "SCOPE", help_heading = "Checks")]
     pub require_scopes: Vec<String>,
+
+    /// Check the tokens under this JSON key (repeatable; '*': every token) instead of a
+    /// token response's access token.
+    #[arg(
+        hide_short_help = true,
+        long = "field",
+        value_name = "KEY",
+        help_heading = "Checks"
+    )]
+    pub fields: Vec<String>,
 
     #[command(flatten)]
     pub verify: VerifyArgs,
@@ -222,6 +274,7 @@ pub struct VerifyArgs {
 
     /// Verify with the HMAC secret in FILE (raw bytes; exactly one trailing newline is stripped).
     #[arg(
+        hide_short_help = true,
         long,
         value_name = "FILE",
         help_heading = "Verification",
@@ -231,6 +284,7 @@ pub struct VerifyArgs {
 
     /// Verify with an HMAC secret given in base64 or base64url.
     #[arg(
+        hide_short_help = true,
         long,
         value_name = "TEXT",
         help_heading = "Verification",
@@ -238,7 +292,7 @@ pub struct VerifyArgs {
     )]
     pub secret_base64: Option<Secret>,
 
-    /// Verify with a key FILE: PEM public key or certificate, JWK, or JWKS (picked by kid).
+    /// Verify with a key FILE: PEM key or certificate, JWK, JWKS (picked by kid).
     ///
     /// A private key (PEM PKCS#8/PKCS#1/SEC1, JWK, JWKS) decrypts a JWE. Repeatable: each
     /// key is used for what it fits (one to decrypt, one to verify the inner signature).
@@ -286,15 +340,21 @@ pub struct VerifyArgs {
 #[derive(Debug, Clone, Args)]
 pub struct NetArgs {
     /// Also trust the CA certificate(s) in this PEM file.
-    #[arg(long, value_name = "FILE", help_heading = "Network")]
+    #[arg(
+        hide_short_help = true,
+        long,
+        value_name = "FILE",
+        help_heading = "Network"
+    )]
     pub cacert: Option<PathBuf>,
 
     /// Do not verify TLS certificates (says so on stderr).
-    #[arg(long, help_heading = "Network")]
+    #[arg(hide_short_help = true, long, help_heading = "Network")]
     pub insecure: bool,
 
     /// Give up on a request after this many seconds.
     #[arg(
+        hide_short_help = true,
         long,
         value_name = "SECONDS",
         default_value_t = 30,
@@ -355,4 +415,10 @@ pub struct RefreshArgs {
 
     #[command(flatten)]
     pub inspect: InspectArgs,
+}
+
+/// `--leeway`: seconds, or a number with a unit (`90s`, `5m`, `1h`).
+fn leeway(text: &str) -> Result<u64, String> {
+    crate::meaning::time::parse_duration(text)
+        .ok_or_else(|| "expected seconds or a duration: 90, 90s, 5m, 1h, 2d".to_owned())
 }

@@ -26,6 +26,28 @@ fn section(render: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
+/// clap_mangen's synopsis names the options without their values
+/// (`[--claim]`): give each option that takes one its value name
+/// (`[--claim PATH]`).
+fn with_values(cmd: &clap::Command, synopsis: String) -> String {
+    let mut out = synopsis;
+    for arg in cmd.get_arguments() {
+        let (Some(long), Some(names)) = (arg.get_long(), arg.get_value_names()) else {
+            continue;
+        };
+        if !arg.get_action().takes_values() {
+            continue;
+        }
+        let flag = format!("\\fB\\-\\-{}\\fR", long.replace('-', "\\-"));
+        let values: Vec<String> = names.iter().map(|n| format!("\\fI{n}\\fR")).collect();
+        out = out.replace(
+            &format!("[{flag}]"),
+            &format!("[{flag} {}]", values.join(" ")),
+        );
+    }
+    out
+}
+
 /// Help text kept as typed (examples are laid out in columns).
 fn preformatted(roff: &mut Roff, text: &str) {
     roff.control("nf", []);
@@ -55,7 +77,7 @@ fn subcommand(page: &mut String, cmd: &clap::Command) {
     let mut head = Roff::new();
     head.control("SS", [name.as_str()]);
     page.push_str(&head.to_roff());
-    let synopsis = section(|w| man.render_synopsis_section(w));
+    let synopsis = with_values(&own, section(|w| man.render_synopsis_section(w)));
     let synopsis = synopsis.replace(".SH SYNOPSIS\n", "");
     if inherits {
         // Say where the inherited options went.
@@ -100,7 +122,10 @@ pub fn man_page() -> String {
     let mut page = String::new();
     page.push_str(&section(|w| man.render_title(w)));
     page.push_str(&section(|w| man.render_name_section(w)));
-    page.push_str(&section(|w| man.render_synopsis_section(w)));
+    page.push_str(&with_values(
+        &cmd,
+        section(|w| man.render_synopsis_section(w)),
+    ));
     page.push_str(&section(|w| man.render_description_section(w)));
     page.push_str(&section(|w| man.render_options_section(w)));
 

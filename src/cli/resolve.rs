@@ -10,6 +10,7 @@ use crate::config::{
 use crate::error::Error;
 use crate::meaning::inspect::Checks;
 use crate::meaning::time::{Clock, Zone};
+use crate::messages;
 use crate::verify::signature as verify;
 
 impl Settings {
@@ -18,13 +19,13 @@ impl Settings {
             OutputMode::Json
         } else if args.print_token {
             OutputMode::PrintToken
-        } else if let Some(path) = &args.claim {
-            if path.is_empty() {
+        } else if !args.claim.is_empty() {
+            if args.claim.iter().any(|p| p.is_empty() || p == ".") {
                 return Err(Error::usage(
-                    "--claim needs a claim name or dot path, e.g. --claim realm_access.roles",
+                    "--claim needs a claim name or dot path, e.g. --claim realm_access.roles or --claim .header.alg",
                 ));
             }
-            OutputMode::Claim(path.clone())
+            OutputMode::Claim(args.claim.clone())
         } else {
             OutputMode::Human
         };
@@ -34,8 +35,20 @@ impl Settings {
             ColorWhen::Auto => env.stdout_terminal && !env.no_color,
         };
         let clock = match &args.now {
-            Some(text) => Clock::parse(text).map_err(Error::Usage)?,
+            Some(text) => {
+                let (clock, note) =
+                    Clock::parse_at(text, Clock::system().now).map_err(Error::Usage)?;
+                if let Some(note) = note {
+                    messages::warning(&note);
+                }
+                clock
+            }
             None => Clock::system(),
+        };
+        let fields = if args.fields.is_empty() {
+            None
+        } else {
+            Some(args.fields.clone())
         };
         let issuer = issuer_check(&args.verify)?;
         Ok(Settings {
@@ -53,6 +66,10 @@ impl Settings {
             stdout_terminal: env.stdout_terminal,
             // Loaded in the app step, from `InspectArgs::key_request`.
             verifier: None,
+            fields,
+            brief: args.brief,
+            line_buffered: args.line_buffered || env.stdout_terminal,
+            width: env.width.filter(|_| env.stdout_terminal),
         })
     }
 }
@@ -71,7 +88,9 @@ fn issuer_check(args: &VerifyArgs) -> Result<Option<String>, Error> {
 /// The key the user gave (one flag of the keysource group), as a
 /// description: loading it is the app step's I/O.
 fn key_request(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyRequest>, Error> {
-    let algs = verify::parse_algs(&args.algs).map_err(Error::Usage)?;
+    // Algorithm names are case-insensitive on the command line (`rs256`).
+    let named: Vec<String> = args.algs.iter().map(|a| canonical_alg(a)).collect();
+    let algs = verify::parse_algs(&named).map_err(Error::Usage)?;
     let source = if let Some(secret) = &args.secret {
         KeySource::Secret(secret.clone())
     } else if let Some(path) = &args.secret_file {
@@ -142,5 +161,14 @@ impl RefreshArgs {
             input: self.input.clone(),
             net: net_options(&self.inspect.net)?,
         })
+    }
+}
+
+/// `rs256` → `RS256`, `eddsa` → `EdDSA`: the registered spelling of an algorithm name.
+fn canonical_alg(name: &str) -> String {
+    if name.eq_ignore_ascii_case("eddsa") {
+        "EdDSA".to_owned()
+    } else {
+        name.to_ascii_uppercase()
     }
 }

@@ -42,6 +42,7 @@ impl ServeArgs {
             stdout_terminal: false,
             stdin_terminal: false,
             no_color: true,
+            width: None,
         };
         Settings::resolve(&plain.inspect, &env)
     }

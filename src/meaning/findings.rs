@@ -29,14 +29,24 @@ pub struct Finding {
     pub severity: Severity,
     pub code: &'static str,
     pub message: String,
+    /// What the finding is about, for the verdict line (`missing-role (ROLE_ADMIN)`).
+    #[serde(skip)]
+    pub about: Option<String>,
 }
 
 impl Finding {
+    /// The same finding, about `name`.
+    pub fn about(mut self, name: &str) -> Self {
+        self.about = Some(name.to_owned());
+        self
+    }
+
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
         Finding {
             severity: Severity::Error,
             code,
             message: message.into(),
+            about: None,
         }
     }
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
@@ -44,6 +54,7 @@ impl Finding {
             severity: Severity::Warning,
             code,
             message: message.into(),
+            about: None,
         }
     }
     pub fn info(code: &'static str, message: impl Into<String>) -> Self {
@@ -51,6 +62,7 @@ impl Finding {
             severity: Severity::Info,
             code,
             message: message.into(),
+            about: None,
         }
     }
 }

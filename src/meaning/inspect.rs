@@ -93,6 +93,9 @@ pub struct Inspection<'a> {
     pub status: Status,
     pub verification: Option<Verification>,
     pub findings: Vec<Finding>,
+    /// Whether the run's checks (keys, `--require-*`, `--iss`/`--aud`) were
+    /// applied: false for the other tokens of a token response.
+    pub checked: bool,
     /// Set for a five-part token: its outer layer, decrypted or not.
     pub jwe: Option<JweLayer>,
 }
@@ -280,10 +283,11 @@ fn inspect_with<'a>(
     let payload = decoded.payload.as_ref().unwrap_or(&empty);
     let summary = claims::summarise(decoded.header.as_ref().ok(), payload);
     let times = Times::from_claims(payload);
-    // A decrypted plaintext that is not a JWS has no signature to check.
+    // A decrypted plaintext that is not a JWS has no signature to check, and
+    // a JWE that failed to decrypt has its decryption-failed finding.
     let unsigned = jwe
         .as_ref()
-        .is_some_and(|l| l.decrypted && l.inner.is_none());
+        .is_some_and(|l| l.inner.is_none() && (l.decrypted || !l.findings.is_empty()));
     let subject = jwe
         .as_ref()
         .and_then(|l| l.inner.as_deref())
@@ -303,6 +307,7 @@ fn inspect_with<'a>(
         decoded,
         verification,
         findings: Vec::new(),
+        checked: true,
         jwe,
     };
     inspection.status = status(&inspection, checks);
@@ -451,25 +456,64 @@ fn requirements(i: &Inspection, checks: &Checks, out: &mut Vec<Finding>) {
     let s = &i.summary;
     for role in &checks.require_roles {
         if !s.has_role(role) {
-            out.push(Finding::error(
-                "missing-role",
-                format!(
-                    "required role {role} is missing (roles: {})",
-                    list_or_none(&s.roles)
-                ),
-            ));
+            let hint = did_you_mean(role, s.roles.iter())
+                .map(|r| format!("; did you mean {}?", crate::sanitize::escape(r)))
+                .unwrap_or_default();
+            out.push(
+                Finding::error(
+                    "missing-role",
+                    format!(
+                        "required role {role} is missing (roles: {}){hint}",
+                        list_or_none(&s.roles)
+                    ),
+                )
+                .about(role),
+            );
         }
     }
     for scope in &checks.require_scopes {
         if !s.has_scope(scope) {
-            out.push(Finding::error(
-                "missing-scope",
-                format!(
-                    "required scope {scope} is missing (scopes: {})",
-                    list_or_none(&s.scopes)
-                ),
-            ));
+            let hint = did_you_mean(scope, s.scopes.iter())
+                .map(|r| format!("; did you mean {}?", crate::sanitize::escape(r)))
+                .unwrap_or_default();
+            out.push(
+                Finding::error(
+                    "missing-scope",
+                    format!(
+                        "required scope {scope} is missing (scopes: {}){hint}",
+                        list_or_none(&s.scopes)
+                    ),
+                )
+                .about(scope),
+            );
         }
+    }
+}
+
+/// A name the token has that differs from `want` only in case or in a
+/// prefix (`ADMIN` vs `ROLE_ADMIN`, `read` vs `api:read`): the likely slip.
+fn did_you_mean<'a>(want: &str, have: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    let want = want.to_lowercase();
+    let prefixed = |long: &str, short: &str| {
+        long.len() > short.len()
+            && long.ends_with(short)
+            && long[..long.len() - short.len()].ends_with(['_', ':', '-', '.', '/'])
+    };
+    let mut have = have;
+    have.find(|h| {
+        let h = h.to_lowercase();
+        h == want || prefixed(&h, &want) || prefixed(&want, &h)
+    })
+}
+
+/// What differs between a claim and the value asked for, when it is small.
+fn difference(got: &str, want: &str) -> &'static str {
+    if got.trim_end_matches('/') == want.trim_end_matches('/') {
+        " (they differ only by a trailing slash)"
+    } else if got.eq_ignore_ascii_case(want) {
+        " (they differ only in case)"
+    } else {
+        ""
     }
 }
 
@@ -490,21 +534,25 @@ fn issuer_audience(i: &Inspection, checks: &Checks, out: &mut Vec<Finding>) {
         }
         return;
     };
-    let shown = |v: &Value| decode::quote(v.to_string().as_bytes());
+    // Values shown once each, escaped, without quotes of their own.
+    let text = |v: &Value| match v {
+        Value::String(s) => crate::sanitize::escape(s).into_owned(),
+        other => crate::sanitize::escape(&other.to_string()).into_owned(),
+    };
     if let Some(want) = &checks.issuer {
+        let shown_want = crate::sanitize::escape(want);
         match payload.get("iss") {
             Some(Value::String(iss)) if iss == want => {}
-            Some(other) => out.push(Finding::error(
-                "iss-mismatch",
-                format!(
-                    "iss is {}, expected {}",
-                    shown(other),
-                    decode::quote(want.as_bytes())
-                ),
-            )),
+            Some(other) => {
+                let hint = other.as_str().map_or("", |got| difference(got, want));
+                out.push(Finding::error(
+                    "iss-mismatch",
+                    format!("iss is {}, expected {shown_want}{hint}", text(other)),
+                ))
+            }
             None => out.push(Finding::error(
                 "iss-mismatch",
-                format!("no iss claim; expected {}", decode::quote(want.as_bytes())),
+                format!("no iss claim; expected {shown_want}"),
             )),
         }
     }
@@ -515,15 +563,27 @@ fn issuer_audience(i: &Inspection, checks: &Checks, out: &mut Vec<Finding>) {
             _ => false,
         };
         if !found {
-            let why = match payload.get("aud") {
-                Some(aud) => format!("aud is {}", shown(aud)),
-                None => "no aud claim".to_owned(),
+            let (why, hint) = match payload.get("aud") {
+                Some(aud) => {
+                    let near = match aud {
+                        Value::String(a) => difference(a, want),
+                        Value::Array(items) => items
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(|a| difference(a, want))
+                            .find(|d| !d.is_empty())
+                            .unwrap_or(""),
+                        _ => "",
+                    };
+                    (format!("aud is {}", text(aud)), near)
+                }
+                None => ("no aud claim".to_owned(), ""),
             };
             out.push(Finding::error(
                 "aud-mismatch",
                 format!(
-                    "{why}; expected it to contain {}",
-                    decode::quote(want.as_bytes())
+                    "{why}; expected it to contain {}{hint}",
+                    crate::sanitize::escape(want)
                 ),
             ));
         }

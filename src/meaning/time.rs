@@ -17,20 +17,82 @@ impl Clock {
         }
     }
 
-    /// Parse `--now`: unix seconds, or RFC 3339.
+    /// Parse `--now` against the system clock (any note is dropped).
     pub fn parse(text: &str) -> Result<Clock, String> {
+        Clock::parse_at(text, Clock::system().now).map(|(clock, _)| clock)
+    }
+
+    /// Parse `--now`: RFC 3339, a date (midnight UTC), unix seconds (13 digits
+    /// or more: milliseconds), or relative to `system` (`+5m`, `-2h`, `+1d`).
+    /// The note, when there is one, is for standard error.
+    pub fn parse_at(text: &str, system: i64) -> Result<(Clock, Option<String>), String> {
         let t = text.trim();
-        if let Ok(secs) = t.parse::<i64>() {
-            if DateTime::from_timestamp(secs, 0).is_some() {
-                return Ok(Clock { now: secs });
+        let bad = || {
+            format!(
+                "invalid --now '{text}': expected RFC 3339 (2026-12-03T12:00:00Z), a date (2026-12-03), unix seconds (1796256000) or a time relative to now (+5m, -2h, +1d)"
+            )
+        };
+        let in_range = |secs: i64| DateTime::from_timestamp(secs, 0).is_some();
+        if let Some(rest) = t.strip_prefix('+').or_else(|| t.strip_prefix('-')) {
+            let secs = parse_duration(rest).ok_or_else(bad)?;
+            let secs = i64::try_from(secs).map_err(|_| bad())?;
+            let now = if t.starts_with('-') {
+                system.checked_sub(secs)
+            } else {
+                system.checked_add(secs)
+            };
+            return match now {
+                Some(now) if in_range(now) => Ok((Clock { now }, None)),
+                _ => Err(bad()),
+            };
+        }
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            let n: i64 = t.parse().map_err(|_| bad())?;
+            if t.len() >= 13 {
+                let now = n / 1000;
+                let note = format!(
+                    "--now {t} has 13 digits or more: taken as milliseconds ({})",
+                    rfc3339(now).unwrap_or_default()
+                );
+                return Ok((Clock { now }, Some(note)));
+            }
+            return if in_range(n) {
+                Ok((Clock { now: n }, None))
+            } else {
+                Err(bad())
+            };
+        }
+        if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+            return Ok((Clock { now: d.timestamp() }, None));
+        }
+        if let Ok(day) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            if let Some(midnight) = day.and_hms_opt(0, 0, 0) {
+                return Ok((
+                    Clock {
+                        now: midnight.and_utc().timestamp(),
+                    },
+                    None,
+                ));
             }
         }
-        DateTime::parse_from_rfc3339(t)
-            .map(|d| Clock { now: d.timestamp() })
-            .map_err(|_| {
-                format!("invalid --now '{text}': expected RFC 3339 (2024-05-01T12:00:00Z) or unix seconds (1714564800)")
-            })
+        Err(bad())
     }
+}
+
+/// A duration: seconds (`90`), or a number with a unit (`90s`, `5m`, `1h`, `2d`).
+pub fn parse_duration(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let scale = match unit.trim() {
+        "" | "s" | "sec" | "secs" => 1,
+        "m" | "min" | "mins" => 60,
+        "h" | "hour" | "hours" => 3600,
+        "d" | "day" | "days" => 86_400,
+        _ => return None,
+    };
+    n.checked_mul(scale)
 }
 
 /// How times are shown.
@@ -146,10 +208,15 @@ impl Times {
             ("nbf", &mut t.not_before),
             ("exp", &mut t.expires_at),
         ] {
-            match claims.get(name).map(numeric_date) {
+            match claims.get(name).map(|v| (v, numeric_date(v))) {
                 None => {}
-                Some(Ok(v)) => *slot = Some(v),
-                Some(Err(why)) => t.invalid.push((name, why)),
+                // RFC 7519 NumericDates may be fractional: exp 100.5 has not
+                // passed at 100, so exp and nbf are judged from the second after.
+                Some((v, Ok(secs))) if name != "iat" && is_fraction(v) => {
+                    *slot = Some(secs.saturating_add(1))
+                }
+                Some((_, Ok(v))) => *slot = Some(v),
+                Some((_, Err(why))) => t.invalid.push((name, why)),
             }
         }
         t
@@ -177,6 +244,11 @@ impl Times {
         self.not_before
             .is_some_and(|n| clock.now < n.saturating_sub(leeway))
     }
+}
+
+/// A number with a fractional part (`100.5`, not `100` or `100.0`).
+fn is_fraction(v: &Value) -> bool {
+    v.as_f64().is_some_and(|f| f.fract() != 0.0) && v.as_i64().is_none()
 }
 
 /// A NumericDate: seconds since the epoch, integer or fractional, within the
@@ -278,17 +350,30 @@ mod tests {
     }
 
     #[test]
-    fn now_parses_both_forms() {
-        assert_eq!(Clock::parse("1631406200").unwrap().now, 1631406200);
-        assert_eq!(
-            Clock::parse("2021-09-12T00:23:20Z").unwrap().now,
-            1631406200
-        );
-        assert_eq!(
-            Clock::parse("2021-09-12T02:23:20+02:00").unwrap().now,
-            1631406200
-        );
-        assert!(Clock::parse("yesterday").unwrap_err().contains("RFC 3339"));
+    fn now_parses_every_form() {
+        let at = |t: &str| Clock::parse_at(t, 1_000_000).map(|(c, note)| (c.now, note.is_some()));
+        assert_eq!(at("1631406200"), Ok((1631406200, false)));
+        assert_eq!(at("2021-09-12T00:23:20Z"), Ok((1631406200, false)));
+        assert_eq!(at("2021-09-12T02:23:20+02:00"), Ok((1631406200, false)));
+        assert_eq!(at("2026-12-03"), Ok((1_796_256_000, false)));
+        assert_eq!(at("1796256000123"), Ok((1_796_256_000, true)));
+        assert_eq!(at("+5m"), Ok((1_000_300, false)));
+        assert_eq!(at("-2h"), Ok((992_800, false)));
+        assert_eq!(at("+1d"), Ok((1_086_400, false)));
+        assert!(at("yesterday").unwrap_err().contains("RFC 3339"));
+        assert!(at("+5x").is_err());
+    }
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("90"), Some(90));
+        assert_eq!(parse_duration("90s"), Some(90));
+        assert_eq!(parse_duration("5m"), Some(300));
+        assert_eq!(parse_duration("1h"), Some(3600));
+        assert_eq!(parse_duration("2d"), Some(172_800));
+        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("99999999999999999999d"), None);
     }
 
     #[test]

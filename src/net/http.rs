@@ -47,19 +47,47 @@ impl Response {
 pub struct Http {
     client: Client,
     timeout: Duration,
+    /// The URL the last redirect led to, so a failure there names its host.
+    last_hop: Hop,
 }
+
+type Hop = std::sync::Arc<std::sync::Mutex<Option<String>>>;
 
 impl Http {
     pub fn new(opts: &NetOptions) -> Result<Http, Error> {
-        let policy = redirect::Policy::custom(|attempt| {
+        Http::build(opts, false)
+    }
+
+    /// A client for requests that carry credentials (a login's password, a
+    /// refresh token): a redirect to another origin (scheme, host, port) is
+    /// refused, so they never reach a server the user did not name.
+    pub fn for_credentials(opts: &NetOptions) -> Result<Http, Error> {
+        Http::build(opts, true)
+    }
+
+    fn build(opts: &NetOptions, credentials: bool) -> Result<Http, Error> {
+        let last_hop = Hop::default();
+        let hop = std::sync::Arc::clone(&last_hop);
+        let policy = redirect::Policy::custom(move |attempt| {
+            if let Ok(mut h) = hop.lock() {
+                *h = Some(display_url(attempt.url().as_str()));
+            }
             let from_https = attempt
                 .previous()
                 .last()
                 .is_some_and(|u| u.scheme() == "https");
+            let first = attempt.previous().first().map(|u| u.origin());
+            let cross_origin = first.as_ref().is_some_and(|o| *o != attempt.url().origin());
             if from_https && attempt.url().scheme() == "http" {
                 let to = attempt.url().to_string();
                 attempt.error(format!(
                     "refused a redirect from https to plain http ({to})"
+                ))
+            } else if credentials && cross_origin {
+                let from = first.map(|o| o.ascii_serialization()).unwrap_or_default();
+                let to = attempt.url().origin().ascii_serialization();
+                attempt.error(format!(
+                    "refused a redirect from {from} to another origin, {to}: the credentials go only to the origin you named"
                 ))
             } else if attempt.previous().len() > MAX_REDIRECTS {
                 attempt.error(format!("gave up after {MAX_REDIRECTS} redirects"))
@@ -99,6 +127,7 @@ impl Http {
         Ok(Http {
             client,
             timeout: opts.timeout,
+            last_hop,
         })
     }
 
@@ -139,67 +168,121 @@ impl Http {
         self.send(url, req)
     }
 
+    /// Send `req` and read its answer, all within the timeout: a server
+    /// that trickles a byte at a time is cut off too (reqwest's own timeout
+    /// on a blocking client bounds each read, not the whole answer).
     fn send(&self, url: &str, req: RequestBuilder) -> Result<Response, Error> {
         let shown = display_url(url);
-        let resp = req.send().map_err(|e| self.failure(&shown, &e))?;
-        let status = resp.status().as_u16();
-        let final_url = resp.url().to_string();
-        let content_type = resp
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let too_large = || {
-            Error::Network(format!(
-                "{shown}: the answer is larger than {} KiB, the limit; not a token response",
-                BODY_LIMIT / 1024
-            ))
-        };
-        // A declared length over the limit fails before a byte of the body is read.
-        if resp.content_length().is_some_and(|n| n > BODY_LIMIT as u64) {
-            return Err(too_large());
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let timeout = self.timeout;
+        let name = shown.clone();
+        if let Ok(mut h) = self.last_hop.lock() {
+            *h = None;
         }
-        let body = read_capped(resp, BODY_LIMIT)
-            .map_err(|e| {
-                if e.is_timeout() {
-                    self.timed_out(&shown)
-                } else {
-                    Error::Network(format!(
-                        "{shown}: reading the answer failed: {}",
-                        chain(&e.0)
-                    ))
-                }
-            })?
-            .ok_or_else(too_large)?;
-        Ok(Response {
-            url: final_url,
-            status,
-            content_type,
-            body,
-        })
-    }
-
-    fn failure(&self, url: &str, e: &reqwest::Error) -> Error {
-        if e.is_timeout() {
-            return self.timed_out(url);
+        let hop = std::sync::Arc::clone(&self.last_hop);
+        std::thread::spawn(move || {
+            let answer = fetch(timeout, &name, req).map_err(|e| at_hop(e, &name, &hop));
+            // The receiver may have given up (the deadline passed): nobody to tell.
+            let _ = tx.send(answer);
+        });
+        match rx.recv_timeout(self.timeout) {
+            Ok(answer) => answer,
+            Err(_) => Err(timed_out(self.timeout, &shown)),
         }
-        let cause = root_cause(e);
-        let why = if e.is_connect() && cause.contains("certificate") {
-            format!("TLS certificate not trusted: {cause} (--cacert FILE trusts a private CA)")
-        } else if e.is_connect() {
-            format!("could not connect: {cause}")
-        } else {
-            // Redirects: the policy's own words ("refused a redirect from https to plain http").
-            cause
-        };
-        Error::Network(format!("{url}: {why}"))
     }
+}
 
-    fn timed_out(&self, url: &str) -> Error {
+fn fetch(timeout: Duration, shown: &str, req: RequestBuilder) -> Result<Response, Error> {
+    let resp = req.send().map_err(|e| failure(timeout, shown, &e))?;
+    let status = resp.status().as_u16();
+    let final_url = resp.url().to_string();
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let too_large = || {
         Error::Network(format!(
-            "{url}: no answer within {}s (--timeout)",
-            self.timeout.as_secs()
+            "{shown}: the answer is larger than {} KiB, the limit; not a token response",
+            BODY_LIMIT / 1024
         ))
+    };
+    // A declared length over the limit fails before a byte of the body is read.
+    if resp.content_length().is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    let body = read_capped(resp, BODY_LIMIT)
+        .map_err(|e| {
+            if e.is_timeout() {
+                timed_out(timeout, shown)
+            } else {
+                Error::Network(format!(
+                    "{shown}: reading the answer failed: {}",
+                    chain(&e.0)
+                ))
+            }
+        })?
+        .ok_or_else(too_large)?;
+    Ok(Response {
+        url: final_url,
+        status,
+        content_type,
+        body,
+    })
+}
+
+fn failure(timeout: Duration, url: &str, e: &reqwest::Error) -> Error {
+    if e.is_timeout() {
+        return timed_out(timeout, url);
+    }
+    let cause = root_cause(e);
+    let why = if e.is_connect() && cause.contains("certificate") {
+        format!("TLS certificate {}", certificate_hint(&cause))
+    } else if e.is_connect() {
+        format!("could not connect: {cause}")
+    } else {
+        // Redirects: the policy's own words ("refused a redirect from https to plain http").
+        cause
+    };
+    Error::Network(format!("{url}: {why}"))
+}
+
+fn timed_out(timeout: Duration, url: &str) -> Error {
+    Error::Network(format!(
+        "{url}: no answer within {}s (--timeout)",
+        timeout.as_secs()
+    ))
+}
+
+/// A failure after a redirect names where it happened: `URL: redirected
+/// to OTHER: TLS certificate ...`, not only the first URL.
+fn at_hop(e: Error, url: &str, hop: &Hop) -> Error {
+    let target = hop.lock().ok().and_then(|h| h.clone());
+    match (e, target) {
+        (Error::Network(m), Some(at))
+            if at != url
+                && m.starts_with(url)
+                && (m.contains("TLS certificate") || m.contains("could not connect")) =>
+        {
+            let rest = m[url.len()..].trim_start_matches(": ");
+            Error::Network(format!("{url}: redirected to {at}: {rest}"))
+        }
+        (e, _) => e,
+    }
+}
+
+/// What a certificate failure means, with the hint that fits it: only an
+/// unknown issuer is helped by `--cacert`.
+fn certificate_hint(cause: &str) -> String {
+    let lower = cause.to_ascii_lowercase();
+    if lower.contains("expired") {
+        format!("expired: {cause} (the server must renew it, or this machine's clock is wrong; --cacert does not help)")
+    } else if lower.contains("notyetvalid") || lower.contains("not valid before") {
+        format!("not valid yet: {cause} (check this machine's clock)")
+    } else if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+        format!("for another host name: {cause} (use the host name the certificate names)")
+    } else {
+        format!("not trusted: {cause} (--cacert FILE trusts a private CA)")
     }
 }
 

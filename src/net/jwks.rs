@@ -83,7 +83,21 @@ pub(crate) fn discover(http: &Http, issuer: &str) -> Result<KeySet, Error> {
             "fetching the OpenID configuration: {url} has no jwks_uri"
         )));
     };
-    if issuer.starts_with("https://") && !jwks_uri.starts_with("https://") {
+    // The server's document is at fault when its jwks_uri is no absolute
+    // http(s) URL (a file, a relative path): a download failure, exit 3.
+    // Schemes are case-insensitive (`HTTPS://` is https).
+    let scheme = reqwest::Url::parse(jwks_uri)
+        .ok()
+        .map(|u| u.scheme().to_owned())
+        .filter(|s| s == "https" || s == "http");
+    let Some(scheme) = scheme else {
+        return Err(Error::Network(format!(
+            "fetching the OpenID configuration: {url} gives jwks_uri {}, which is not an absolute https URL",
+            quote(jwks_uri.as_bytes())
+        )));
+    };
+    let issuer_https = reqwest::Url::parse(issuer).is_ok_and(|u| u.scheme() == "https");
+    if issuer_https && scheme != "https" {
         return Ok(refuse(format!(
             "the OpenID configuration at {url} gives jwks_uri {}, which is not https: \
              keys for an https issuer are not fetched without TLS",

@@ -161,7 +161,7 @@ pub fn login(args: &LoginRequest, env: &Environment) -> Result<Answer, Error> {
         return Err(Error::usage("-u/--user is empty; give the user name"));
     }
     let params = parse_params(&args.params, spec)?;
-    let http = Http::new(&args.net)?;
+    let http = Http::for_credentials(&args.net)?;
     let password = password(args, env, url)?;
     warn_if_plain_http(url);
 
@@ -175,15 +175,36 @@ pub fn login(args: &LoginRequest, env: &Environment) -> Result<Answer, Error> {
         Encoding::Json => Body::Json(fields),
     };
     let response = http.post(url, &body, None)?;
-    check_answer(url, &response, spec.access_keys, &password)
+    check_answer(
+        url,
+        &response,
+        spec.access_keys,
+        &spellings(Some(&args.user), &password),
+    )
 }
 
 /// `jwtinspect refresh`: POST with the refresh token as Bearer, return the checked answer.
 pub fn refresh(args: &RefreshRequest, env: &Environment) -> Result<Answer, Error> {
     let token = refresh_token(args.input.as_deref(), env)?;
-    let http = Http::new(&args.net)?;
+    if let Some(kind) = access_token_kind(token.expose()) {
+        messages::warning(&format!(
+            "the token to refresh with is an access token ({kind}); servers expect the refresh token: give it, or the whole login response"
+        ));
+    }
+    let http = Http::for_credentials(&args.net)?;
     let response = http.post(&args.url, &Body::Empty, Some(&token))?;
-    check_answer(&args.url, &response, ACCESS_KEYS, &token)
+    check_answer(&args.url, &response, ACCESS_KEYS, &spellings(None, &token))
+}
+
+/// How a token says it is an access token (`type: access`, Cognito's
+/// `token_use: access`, Keycloak's `typ: Bearer`), if it does.
+fn access_token_kind(token: &str) -> Option<String> {
+    let payload = decode::decode(token).payload.ok()?;
+    ["type", "token_use", "typ"].iter().find_map(|name| {
+        let value = payload.get(*name)?.as_str()?;
+        matches!(value.to_ascii_lowercase().as_str(), "access" | "bearer")
+            .then(|| format!("{name}: {}", sanitize::escape(value)))
+    })
 }
 
 /// `--param KEY=VALUE` fields. The password never comes from the command line.
@@ -381,12 +402,15 @@ fn check_answer(
     url: &str,
     response: &Response,
     access_keys: &[&str],
-    secret: &Secret,
+    secret: &[String],
 ) -> Result<Answer, Error> {
     let shown = http::display_url(url);
-    let redact = |text: &str| match secret.expose() {
-        "" => text.to_owned(),
-        s => text.replace(s, "***"),
+    let redact = |text: &str| {
+        let mut text = text.to_owned();
+        for s in secret.iter().filter(|s| !s.is_empty()) {
+            text = text.replace(s.as_str(), "***");
+        }
+        text
     };
     // Server text is quoted only with the secret blanked out, before any folding.
     let quote = |text: &str| excerpt(&redact(text));
@@ -426,7 +450,11 @@ fn check_answer(
                 .to_owned(),
         ));
     }
-    if json.is_none() && !scan::is_whole_token(text.trim()) {
+    // Tokens are found in any answer, JSON or not (`access_token=...&`,
+    // `Bearer ...`, JSON nested deeper than a parser goes), as in free text.
+    let label = http::display_url(&response.url);
+    let tokens = tokens_in(&label, text.trim())?;
+    if json.is_none() && tokens.is_empty() {
         let ct = response
             .content_type
             .as_deref()
@@ -437,9 +465,6 @@ fn check_answer(
             quote(&text)
         )));
     }
-
-    let label = http::display_url(&response.url);
-    let tokens = tokens_in(&label, text.trim())?;
     let access = under(&tokens, access_keys.iter().chain(ACCESS_KEYS)).or(tokens.first());
     let Some(access) = access.cloned() else {
         let why = match (&said, &json) {
@@ -499,7 +524,72 @@ fn server_message(json: &Value) -> Option<&str> {
 /// Server-supplied text fit for one line: escaped, whitespace folded, cut at `MESSAGE_LIMIT`.
 fn excerpt(text: &str) -> String {
     let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    sanitize::quote(&folded, MESSAGE_LIMIT)
+    sanitize::quote(&mask_tokens(&folded), MESSAGE_LIMIT)
+}
+
+/// Tokens in server text shown by their first characters and length only:
+/// an error message never quotes a token whole (a short HS256 token fits
+/// in an excerpt, and it is a credential).
+fn mask_tokens(text: &str) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for c in scan::scan_all(text.as_bytes()) {
+        let (Some(before), Some(token)) = (text.get(at..c.start), text.get(c.start..c.end)) else {
+            continue;
+        };
+        out.push_str(before);
+        let head: String = token.chars().take(TOKEN_SHOWN).collect();
+        out.push_str(&format!("{head}… ({} characters)", token.len()));
+        at = c.end;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    out
+}
+
+/// How many characters of a token an error shows.
+const TOKEN_SHOWN: usize = 12;
+
+/// Every spelling of `secret` a request may have carried, for blanking it
+/// out of what the server says: as is, form-urlencoded, percent-encoded
+/// (upper and lower case, `%20` or `+` for a space), inside a JSON string,
+/// and base64 (alone and as Basic auth's `user:secret`).
+fn spellings(user: Option<&str>, secret: &Secret) -> Vec<String> {
+    use base64::Engine;
+    let raw = secret.expose();
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![raw.to_owned()];
+    let percent = |unreserved: &[u8], space_plus: bool, lower: bool| -> String {
+        raw.bytes()
+            .map(|b| match b {
+                b' ' if space_plus => "+".to_owned(),
+                b if b.is_ascii_alphanumeric() || unreserved.contains(&b) => {
+                    (b as char).to_string()
+                }
+                b if lower => format!("%{b:02x}"),
+                b => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    for (unreserved, plus) in [(&b"*-._"[..], true), (b"-._~", false), (b"", false)] {
+        for lower in [false, true] {
+            out.push(percent(unreserved, plus, lower));
+        }
+    }
+    if let Ok(json) = serde_json::to_string(raw) {
+        out.push(json[1..json.len() - 1].to_owned());
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    out.push(b64.encode(raw));
+    if let Some(user) = user {
+        out.push(b64.encode(format!("{user}:{raw}")));
+    }
+    out.sort();
+    out.dedup();
+    // Longest first: a spelling inside another is blanked with it.
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
 }
 
 #[cfg(test)]

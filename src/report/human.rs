@@ -10,8 +10,10 @@ use serde_json::{Map, Value};
 use crate::config::Settings;
 use crate::meaning::findings::Severity;
 use crate::meaning::glossary::{Explained, Part};
-use crate::meaning::inspect::{Inspection, Status};
+use crate::meaning::inspect::{Inspection, JweLayer, Status};
 use crate::meaning::time::{self, Zone};
+use crate::report::verdict::{self, Tally};
+use crate::report::wrap;
 use crate::sanitize::{self, escape};
 
 /// Claim values longer than this are cut in the human report (not in --json).
@@ -42,8 +44,9 @@ impl Paint {
     fn key(&self, t: &str) -> String {
         self.apply(t, |s| s.cyan())
     }
-    fn status(&self, status: Status, t: &str) -> String {
+    fn status(&self, status: Status, failed: bool, t: &str) -> String {
         match status {
+            Status::Valid if failed => t.to_owned(),
             Status::Valid => self.apply(t, |s| s.green().bold()),
             Status::NoExpiry => self.apply(t, |s| s.yellow().bold()),
             _ => self.apply(t, |s| s.red().bold()),
@@ -59,53 +62,104 @@ impl Paint {
     }
 }
 
-/// Write the report for token number `n`; header members and claims the run
-/// has not explained yet get a few words from the glossary beside them.
+/// Lines of the report, wrapped to the terminal's width when there is one.
+struct Lines<'w, W: Write> {
+    out: &'w mut W,
+    width: Option<usize>,
+}
+
+impl<W: Write> Lines<'_, W> {
+    /// One line; continuation lines (when it wraps) start `indent` columns in.
+    fn line(&mut self, text: &str, indent: usize) -> io::Result<()> {
+        match self.width {
+            Some(width) => writeln!(self.out, "{}", wrap::wrap(text, indent, width)),
+            None => writeln!(self.out, "{text}"),
+        }
+    }
+}
+
+/// Write the report for token number `n`: its verdict first, then the
+/// summary, header members and claims (with a few words from the glossary
+/// beside names the run has not explained yet), then the findings. An info
+/// finding the run has shown already is counted in `tally`, not repeated.
 pub fn write<W: Write>(
     out: &mut W,
     i: &Inspection,
     settings: &Settings,
     n: usize,
     explained: &mut Explained,
+    tally: &mut Tally,
 ) -> io::Result<()> {
     let p = Paint { on: settings.color };
     let zone = settings.zone;
     let now = settings.checks.clock.now;
+    let failed = i.failed();
+    let mut out = Lines {
+        out,
+        width: settings.width,
+    };
 
+    let verdict_text = verdict::text(i);
+    let mut verdict = match (failed, i.checked) {
+        (true, _) => p.apply(&verdict_text, |s| s.red().bold()),
+        (false, true) => p.apply(&verdict_text, |s| s.green().bold()),
+        (false, false) => p.label(&verdict_text),
+    };
+    if !i.checked {
+        verdict.push_str(&p.dim(" (not checked)"));
+    }
     let mut title = format!("token {n} · {}", escape(i.source));
     if let Some(field) = i.field {
         title.push_str(&format!(" · {}", escape(field)));
     }
-    writeln!(out, "{}", p.label(&title))?;
+    out.line(&format!("{verdict} · {}", p.label(&title)), 2)?;
 
     let s = &i.summary;
-    let row = |out: &mut W, name: &str, value: &str| {
-        writeln!(out, "  {}{}", p.label(&format!("{name:<11}")), value)
+    let brief = settings.brief;
+    let row = |out: &mut Lines<W>, name: &str, value: &str| {
+        out.line(
+            &format!("  {}{}", p.label(&format!("{name:<11}")), value),
+            13,
+        )
     };
-    let status_text = status_line(i, now);
-    row(out, "status", &p.status(i.status, &status_text))?;
+    if !brief {
+        let status_text = status_line(i, now);
+        row(
+            &mut out,
+            "status",
+            &p.status(i.status, failed, &status_text),
+        )?;
+    }
     let user = match (&s.username, s.username_claim) {
         (Some(u), Some(c)) => format!("{}  {}", shown(u), p.dim(&format!("({c})"))),
         _ => p.dim("-"),
     };
-    row(out, "user", &user)?;
-    row(out, "roles", &list(&p, &s.roles, ", "))?;
-    row(out, "scopes", &list(&p, &s.scopes, " "))?;
-    row(out, "type", &opt(&p, s.token_type.as_deref()))?;
-    row(out, "client", &opt(&p, s.client.as_deref()))?;
-    row(out, "issuer", &opt(&p, s.issuer.as_deref()))?;
-    if !s.audience.is_empty() {
-        row(out, "audience", &list(&p, &s.audience, ", "))?;
-    }
-    if let Some(sub) = s.subject.as_deref() {
-        if s.username.as_deref() != Some(sub) {
-            row(out, "subject", &shown(sub))?;
+    row(&mut out, "user", &user)?;
+    row(&mut out, "roles", &list(&p, &s.roles, ", "))?;
+    row(&mut out, "scopes", &list(&p, &s.scopes, " "))?;
+    if !brief {
+        row(&mut out, "type", &opt(&p, s.token_type.as_deref()))?;
+        row(&mut out, "client", &opt(&p, s.client.as_deref()))?;
+        row(&mut out, "issuer", &opt(&p, s.issuer.as_deref()))?;
+        if !s.audience.is_empty() {
+            row(&mut out, "audience", &list(&p, &s.audience, ", "))?;
+        }
+        if let Some(sub) = s.subject.as_deref() {
+            if s.username.as_deref() != Some(sub) {
+                row(&mut out, "subject", &shown(sub))?;
+            }
         }
     }
     let t = &i.times;
-    row(out, "issued", &when(&p, zone, t.issued_at, now, None))?;
-    if t.not_before.is_some() {
-        row(out, "not before", &when(&p, zone, t.not_before, now, None))?;
+    if !brief {
+        row(&mut out, "issued", &when(&p, zone, t.issued_at, now, None))?;
+        if t.not_before.is_some() {
+            row(
+                &mut out,
+                "not before",
+                &when(&p, zone, t.not_before, now, None),
+            )?;
+        }
     }
     let no_exp = if t.invalid.iter().any(|(name, _)| *name == "exp") {
         "invalid (see findings)"
@@ -113,54 +167,94 @@ pub fn write<W: Write>(
         "never"
     };
     row(
-        out,
+        &mut out,
         "expires",
         &when(&p, zone, t.expires_at, now, Some(no_exp)),
     )?;
-    if let Some(l) = i.lifetime {
-        row(out, "lifetime", &time::duration(l))?;
+    if let (Some(l), false) = (i.lifetime, brief) {
+        row(&mut out, "lifetime", &time::duration(l))?;
     }
-    row(out, "signature", &signature_line(&p, i))?;
+    if let Some(layer) = &i.jwe {
+        row(&mut out, "encrypted", &jwe_line(&p, layer))?;
+    }
+    row(&mut out, "signature", &signature_line(&p, i, failed))?;
 
-    if let Some(h) = i.header() {
-        writeln!(out, "{}", p.label("header"))?;
-        members(out, &p, h, zone, now, |k| explained.first(Part::Header, k))?;
+    if !brief {
+        if let Some(h) = i.header() {
+            out.line(&p.label("header"), 2)?;
+            members(&mut out, &p, h, zone, now, |k| {
+                explained.first(Part::Header, k)
+            })?;
+        }
+        if let Some(c) = i.payload() {
+            out.line(&p.label("claims"), 2)?;
+            members(&mut out, &p, c, zone, now, |k| {
+                explained.first(Part::Claims, k)
+            })?;
+        }
     }
-    if let Some(c) = i.payload() {
-        writeln!(out, "{}", p.label("claims"))?;
-        members(out, &p, c, zone, now, |k| explained.first(Part::Claims, k))?;
-    }
-    if !i.findings.is_empty() {
-        writeln!(out, "{}", p.label("findings"))?;
-        let mut sorted: Vec<_> = i.findings.iter().collect();
-        sorted.sort_by_key(|f| f.severity);
-        for f in sorted {
-            writeln!(
-                out,
-                "  {} {}  {}",
-                p.severity(f.severity),
-                p.key(f.code),
-                escape(&f.message)
+    let mut shown_findings: Vec<_> = i
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info || (!brief && tally.first_info(f)))
+        .collect();
+    if !shown_findings.is_empty() {
+        out.line(&p.label("findings"), 2)?;
+        shown_findings.sort_by_key(|f| f.severity);
+        for f in shown_findings {
+            out.line(
+                &format!(
+                    "  {} {}  {}",
+                    p.severity(f.severity),
+                    p.key(f.code),
+                    escape(&f.message)
+                ),
+                10,
             )?;
         }
     }
     Ok(())
 }
 
+/// The time status; "valid" only for a token that passed.
 fn status_line(i: &Inspection, now: i64) -> String {
+    let valid = if i.failed() { "" } else { "valid, " };
     match (i.status, i.times.expires_at, i.times.not_before) {
         (Status::Expired, Some(exp), _) => format!("EXPIRED {}", time::relative(exp - now)),
         (Status::NotYetValid, _, Some(nbf)) => {
             format!("NOT YET VALID (valid {})", time::relative(nbf - now))
         }
-        (Status::Valid, Some(exp), _) => format!("valid, expires {}", time::relative(exp - now)),
-        (Status::NoExpiry, ..) => "valid, never expires".to_owned(),
+        (Status::Valid, Some(exp), _) => format!("{valid}expires {}", time::relative(exp - now)),
+        (Status::NoExpiry, ..) => format!("{valid}never expires"),
         (Status::Malformed, ..) => "MALFORMED".to_owned(),
         (status, ..) => status.as_str().to_owned(),
     }
 }
 
-fn signature_line(p: &Paint, i: &Inspection) -> String {
+/// A JWE's outer layer: its algorithms and whether it was decrypted.
+fn jwe_line(p: &Paint, layer: &JweLayer) -> String {
+    let member = |name: &str| {
+        layer
+            .header
+            .as_ref()
+            .and_then(|h| h.get(name))
+            .and_then(|v| v.as_str())
+            .map_or_else(|| "?".to_owned(), |a| escape(a).into_owned())
+    };
+    let state = if layer.decrypted {
+        match layer.inner {
+            Some(_) => "decrypted; below, the nested token".to_owned(),
+            None => "decrypted; below, its plaintext".to_owned(),
+        }
+    } else if layer.findings.is_empty() {
+        p.dim("not decrypted (no decryption key given)")
+    } else {
+        p.apply("NOT decrypted (see findings)", |s| s.red().bold())
+    };
+    format!("JWE {} + {}, {state}", member("alg"), member("enc"))
+}
+
+fn signature_line(p: &Paint, i: &Inspection, failed: bool) -> String {
     let alg = i
         .decoded
         .alg()
@@ -171,10 +265,23 @@ fn signature_line(p: &Paint, i: &Inspection) -> String {
         .map(|b| format!(", {b} bytes"))
         .unwrap_or_default();
     let state = match &i.verification {
+        None if !i.checked => p.dim("not checked (not the token the run checks; see --field)"),
+        None if i
+            .jwe
+            .as_ref()
+            .is_some_and(|l| l.decrypted && l.inner.is_none()) =>
+        {
+            p.dim("none (the decrypted plaintext is not a signed token)")
+        }
+        None if i.jwe.as_ref().is_some_and(|l| !l.findings.is_empty()) => {
+            p.dim("none (a JWE is encrypted, not signed)")
+        }
         None => p.dim("not verified (no key given)"),
-        Some(v) if v.verified => {
+        // Green only on a token that passed: nothing of a failed token looks like success.
+        Some(v) if v.verified && !failed => {
             p.apply(&format!("verified: {}", escape(&v.detail)), |s| s.green())
         }
+        Some(v) if v.verified => format!("signature matches: {}", escape(&v.detail)),
         Some(v) => p.apply(&format!("NOT verified: {}", escape(&v.detail)), |s| {
             s.red().bold()
         }),
@@ -215,30 +322,17 @@ fn when(p: &Paint, zone: Zone, at: Option<i64>, now: i64, absent: Option<&str>) 
 }
 
 fn members<W: Write>(
-    out: &mut W,
+    out: &mut Lines<W>,
     p: &Paint,
     map: &Map<String, Value>,
     zone: Zone,
     now: i64,
     mut gloss: impl FnMut(&str) -> Option<&'static str>,
 ) -> io::Result<()> {
-    let width = map
-        .keys()
-        .map(|k| escape(k).chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(24);
+    let width = key_width(map);
     for (k, v) in map {
         let key = escape(k);
         let pad = width.saturating_sub(key.chars().count());
-        let mut text = escape(&v.to_string()).into_owned();
-        if text.len() > VALUE_LIMIT {
-            let cut = (0..=VALUE_LIMIT)
-                .rev()
-                .find(|&c| text.is_char_boundary(c))
-                .unwrap_or(0);
-            text = format!("{}… ({} bytes in all)", &text[..cut], text.len());
-        }
         let note = match (TIME_CLAIMS.contains(&k.as_str()), time::numeric_date(v)) {
             (true, Ok(t)) => format!(
                 "  {}",
@@ -248,15 +342,60 @@ fn members<W: Write>(
         };
         let meaning =
             gloss(k).map_or_else(String::new, |m| format!("  {}", p.dim(&format!("# {m}"))));
-        writeln!(
-            out,
-            "  {}{}  {}{}{}",
-            p.key(&key),
-            " ".repeat(pad),
-            text,
-            note,
-            meaning
-        )?;
+        let indent = 2 + width + 2;
+        match v {
+            // A nested object: one member a line, under its name.
+            Value::Object(inner) if !inner.is_empty() => {
+                out.line(&format!("  {}{}", p.key(&key), meaning), indent)?;
+                let inner_width = key_width(inner);
+                for (k2, v2) in inner {
+                    let key2 = escape(k2);
+                    let pad2 = inner_width.saturating_sub(key2.chars().count());
+                    out.line(
+                        &format!(
+                            "    {}{}  {}",
+                            p.key(&key2),
+                            " ".repeat(pad2),
+                            value_text(v2)
+                        ),
+                        4 + inner_width + 2,
+                    )?;
+                }
+            }
+            _ => out.line(
+                &format!(
+                    "  {}{}  {}{}{}",
+                    p.key(&key),
+                    " ".repeat(pad),
+                    value_text(v),
+                    note,
+                    meaning
+                ),
+                indent,
+            )?,
+        }
     }
     Ok(())
+}
+
+/// The column the values of `map` start at: its longest name, up to 24.
+fn key_width(map: &Map<String, Value>) -> usize {
+    map.keys()
+        .map(|k| escape(k).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(24)
+}
+
+/// A value as compact JSON, escaped, cut at `VALUE_LIMIT` bytes.
+fn value_text(v: &Value) -> String {
+    let mut text = escape(&v.to_string()).into_owned();
+    if text.len() > VALUE_LIMIT {
+        let cut = (0..=VALUE_LIMIT)
+            .rev()
+            .find(|&c| text.is_char_boundary(c))
+            .unwrap_or(0);
+        text = format!("{}… ({} bytes in all)", &text[..cut], text.len());
+    }
+    text
 }

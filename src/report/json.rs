@@ -57,6 +57,8 @@ pub fn write_line(out: &mut Vec<u8>, i: &Inspection) {
     let head = [
         ("source", Field::OptStr(Some(i.source))),
         ("field", Field::OptStr(i.field)),
+        ("ok", Field::Bool(Some(!i.failed()))),
+        ("checked", Field::Bool(Some(i.checked))),
         ("token", Field::OptStr(Some(i.token))),
     ];
     // A JWE's outer layer, after the token it describes.
@@ -71,6 +73,13 @@ pub fn write_line(out: &mut Vec<u8>, i: &Inspection) {
     let members = head.iter().chain(jwe.iter()).chain(tail.iter());
     object_of(out, members.map(|(n, f)| (*n, f)), name, field);
     out.push(b'\n');
+}
+
+/// A JSON value, compact, escaped as the `--json` lines are.
+pub fn compact(v: &Value) -> String {
+    let mut out = Vec::new();
+    value(&mut out, v);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A member's value in the schema.
@@ -313,6 +322,8 @@ mod reference {
     struct Line<'a> {
         source: &'a str,
         field: Option<&'a str>,
+        ok: bool,
+        checked: bool,
         token: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         jwe: Option<Jwe<'a>>,
@@ -362,6 +373,8 @@ mod reference {
         let line = Line {
             source: i.source,
             field: i.field,
+            ok: !i.failed(),
+            checked: i.checked,
             token: i.token,
             jwe: i.jwe.as_ref().map(|l| Jwe {
                 header: l.header.as_ref(),

@@ -1,44 +1,43 @@
 //! Reports: the output modes, one owner each. Nothing upstream prints.
 
+pub(crate) mod claim;
 pub(crate) mod glossary;
 pub(crate) mod human;
 pub(crate) mod json;
+pub(crate) mod verdict;
+pub(crate) mod wrap;
 
 use std::io::Write;
 
 use crate::config::{OutputMode, Settings};
 use crate::error::{write_err, Error, Exit};
-use crate::meaning::claims;
 use crate::meaning::glossary::Explained;
 use crate::meaning::inspect::Inspection;
 use crate::messages;
-use crate::sanitize;
+use verdict::Tally;
 
-/// The exit code an inspection earns: a failed check is 1.
-pub fn verdict(i: &Inspection) -> Exit {
-    if i.failed() {
-        Exit::CheckFailed
-    } else {
-        Exit::Ok
-    }
-}
-
-/// Writes each inspection in the chosen mode and says what exit code it earns.
+/// Writes each inspection in the chosen mode and keeps the exit code the
+/// tokens earn. Whenever a checked token fails, standard error says so in one
+/// line, whatever the mode, so a script's `$(...)` never fails silently.
 pub struct Printer<W: Write> {
     out: W,
     settings: Settings,
     count: usize,
-    /// Flush after every token (interactive output).
+    /// Flush after every token (`--line-buffered`, or a terminal).
     flush_each: bool,
     /// Claim names the human report has explained so far.
     explained: Explained,
     /// The JSON line being written, reused from token to token.
     line: Vec<u8>,
+    /// What the human report's closing line says.
+    tally: Tally,
+    /// The exit code of the tokens judged so far.
+    code: Exit,
 }
 
 impl<W: Write> Printer<W> {
     pub fn new(out: W, settings: Settings) -> Self {
-        let flush_each = settings.stdout_terminal;
+        let flush_each = settings.line_buffered;
         Printer {
             out,
             settings,
@@ -46,42 +45,55 @@ impl<W: Write> Printer<W> {
             flush_each,
             explained: Explained::default(),
             line: Vec::new(),
+            tally: Tally::default(),
+            code: Exit::Ok,
         }
     }
 
-    /// Report one token; returns its exit code.
-    pub fn print(&mut self, i: &Inspection) -> Result<Exit, Error> {
+    /// The exit code of the tokens judged so far (also when writing stopped).
+    pub fn code(&self) -> Exit {
+        self.code
+    }
+
+    /// Report one token.
+    pub fn print(&mut self, i: &Inspection) -> Result<(), Error> {
         self.count += 1;
-        let mut code = verdict(i);
+        // Judged before anything is written: a closed pipe does not undo it.
+        self.code = self.code.merge(verdict::exit_code(i));
+        if let Some(line) = verdict::failure_line(i) {
+            messages::error(&line);
+        }
         match &self.settings.output {
             OutputMode::Json => {
                 self.line.clear();
                 json::write_line(&mut self.line, i);
                 self.out.write_all(&self.line).map_err(write_err)?;
             }
-            OutputMode::PrintToken => writeln!(self.out, "{}", i.token).map_err(write_err)?,
-            OutputMode::Claim(path) => {
-                let value = i.payload().and_then(|p| claims::claim_at(p, path));
-                match value {
-                    Some(v) => {
-                        let text = match v {
-                            serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        let text = if self.settings.stdout_terminal {
-                            sanitize::escape(&text).into_owned()
-                        } else {
-                            text
-                        };
-                        writeln!(self.out, "{text}").map_err(write_err)?;
-                    }
-                    None => {
-                        code = Exit::CheckFailed;
-                        messages::error(&format!("{}: no claim {path}", i.source));
+            OutputMode::PrintToken if i.checked => {
+                writeln!(self.out, "{}", i.token).map_err(write_err)?
+            }
+            OutputMode::Claim(paths) if i.checked => {
+                let mut values = Vec::with_capacity(paths.len());
+                for path in paths {
+                    match claim::lookup(i, path) {
+                        Some(v) => values.push(claim::text(&v)),
+                        None => {
+                            self.code = self.code.merge(Exit::CheckFailed);
+                            messages::error(&format!("{}: no claim {path}", i.source));
+                            values.push(String::new());
+                        }
                     }
                 }
+                // Strings with control characters print as JSON strings: no
+                // raw control reaches the terminal, and a token stays one line.
+                // A token with none of the values prints no line at all.
+                if values.iter().any(|v| !v.is_empty()) {
+                    writeln!(self.out, "{}", values.join("\t")).map_err(write_err)?;
+                }
             }
+            OutputMode::PrintToken | OutputMode::Claim(_) => {}
             OutputMode::Human => {
+                self.tally.add(i);
                 if self.count > 1 {
                     writeln!(self.out).map_err(write_err)?;
                 }
@@ -91,6 +103,7 @@ impl<W: Write> Printer<W> {
                     &self.settings,
                     self.count,
                     &mut self.explained,
+                    &mut self.tally,
                 )
                 .map_err(write_err)?;
             }
@@ -98,10 +111,20 @@ impl<W: Write> Printer<W> {
         if self.flush_each {
             self.out.flush().map_err(write_err)?;
         }
-        Ok(code)
+        Ok(())
     }
 
-    pub fn finish(mut self) -> Result<(), Error> {
+    /// The closing tally (human report, more than one token), then flush.
+    pub fn finish(&mut self) -> Result<(), Error> {
+        if self.settings.output == OutputMode::Human {
+            if let Some(line) = self.tally.line() {
+                let line = match self.settings.width {
+                    Some(width) => wrap::wrap(&line, 2, width),
+                    None => line,
+                };
+                writeln!(self.out, "\n{line}").map_err(write_err)?;
+            }
+        }
         self.out.flush().map_err(write_err)
     }
 }

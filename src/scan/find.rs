@@ -335,13 +335,13 @@ fn anchored_candidate(buf: &[u8], at: usize, eof: bool) -> Outcome {
     let value_key = json_key_before(buf, at);
     // A whole JSON string value with text glued to the token's end
     // (`"h.p.s."`, `"h.p.s?"`, `"h.p.s.foo"`): the value is no token.
-    let whole = value_key.filter(|_| !wrapped).and_then(|_| {
-        let close = at + memchr::memchr(b'"', &buf[at..])?;
-        let value = &buf[at..close];
-        (close >= run_end && !value.iter().any(u8::is_ascii_whitespace))
-            .then(|| glued(value))
-            .flatten()
-    });
+    // Only dots and segments glued on (`h.p.s.`, `h.p.s.foo`) are seen
+    // here, where the run itself ends at the closing quote: the answer then
+    // never depends on where a read ended. A parsed JSON document and a
+    // whole argument see every glued text (`h.p.s?`).
+    let whole = value_key
+        .filter(|_| !wrapped && buf.get(run_end) == Some(&b'"'))
+        .and_then(|_| glued(&buf[at..run_end]));
     let (end, trailing) = match whole {
         Some((_, len, glued_end)) => (at + len, Some((at + len, at + glued_end))),
         None => (end, None),

@@ -110,13 +110,22 @@ pub struct Found<'a> {
     /// to its end (`h.p.s.`, `h.p.s?`): the glued text. No server accepts
     /// such a value as a token.
     pub trailing: Option<&'a str>,
+    /// Found in a JSON object that is a token response (it holds a token
+    /// under one of `ACCESS_KEYS`).
+    pub in_response: bool,
 }
 
+/// The keys under which a token response holds its access token.
+pub const ACCESS_KEYS: &[&str] = &["access_token", "accessToken", "token"];
+
 /// What reading one input saw, for the "no token" message.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {
     pub bytes: u64,
     pub candidates: u64,
+    /// The input is a JSON error answer (`{"error": ..., "error_description": ...}`):
+    /// its error, quoted, for the message.
+    pub error_answer: Option<String>,
 }
 
 /// Read `input` and call `each` for every token in it, in order.
@@ -197,6 +206,8 @@ struct Sink<'a, 'f> {
     want_lines: bool,
     each: &'f mut dyn FnMut(Found) -> Result<(), Error>,
     stats: Stats,
+    /// The tokens being emitted come from a token response.
+    in_response: bool,
     /// Line counting: absolute offset reached and the line number there.
     line_pos: u64,
     line: u64,
@@ -215,6 +226,7 @@ impl<'a, 'f> Sink<'a, 'f> {
             want_lines,
             each,
             stats: Stats::default(),
+            in_response: false,
             line_pos: 0,
             line: 1,
             source_buf: String::new(),
@@ -285,6 +297,7 @@ impl<'a, 'f> Sink<'a, 'f> {
             field,
             token,
             trailing,
+            in_response: self.in_response,
         })
     }
 
@@ -305,6 +318,7 @@ impl<'a, 'f> Sink<'a, 'f> {
     fn document(&mut self, text: &[u8]) -> Result<(), Error> {
         if looks_like_json(text) && text.len() <= JSON_DOC_LIMIT {
             if let Ok(value) = serde_json::from_slice::<Value>(text) {
+                self.stats.error_answer = error_answer(&value);
                 return self.json(text, &value);
             }
         }
@@ -330,11 +344,12 @@ impl<'a, 'f> Sink<'a, 'f> {
     /// Tokens among the string values of a parsed JSON document, labelled with their key.
     fn json(&mut self, text: &[u8], value: &Value) -> Result<(), Error> {
         let mut found: Vec<JsonToken> = Vec::new();
-        collect_json(value, None, &mut found);
+        collect_json(value, None, false, &mut found);
         let mut at = 0;
         let mut misses = 0;
-        for (field, token, trailing) in found {
+        for (field, token, trailing, in_response) in found {
             let trailing = trailing.as_deref();
+            self.in_response = in_response;
             // Locate it in the text for its line number (JSON escapes aside, it is there verbatim).
             let pos = if misses < MAX_SEARCH_MISSES {
                 memmem::find(&text[at..], token.as_bytes()).map(|p| p + at)
@@ -355,6 +370,7 @@ impl<'a, 'f> Sink<'a, 'f> {
                 None => self.emit(token.as_bytes(), 0, &c(0), field, trailing)?,
             }
         }
+        self.in_response = false;
         Ok(())
     }
 }
@@ -375,34 +391,80 @@ fn looks_like_json(text: &[u8]) -> bool {
 
 /// A token in a JSON document: the key it stood under, the token, and the
 /// text glued to its end when the string value was the token and more.
-type JsonToken<'v> = (Option<&'v str>, Cow<'v, str>, Option<Cow<'v, str>>);
+/// ... and whether it is in a token response.
+type JsonToken<'v> = (Option<&'v str>, Cow<'v, str>, Option<Cow<'v, str>>, bool);
 
 /// Walk a JSON value; strings holding tokens are collected with the nearest
 /// key. Object keys are strings too: a token used as a key is collected
 /// under its object's key.
-fn collect_json<'v>(value: &'v Value, key: Option<&'v str>, out: &mut Vec<JsonToken<'v>>) {
+fn collect_json<'v>(
+    value: &'v Value,
+    key: Option<&'v str>,
+    in_response: bool,
+    out: &mut Vec<JsonToken<'v>>,
+) {
     match value {
-        Value::String(s) => collect_string(s, key, out),
-        Value::Array(items) => items.iter().for_each(|v| collect_json(v, key, out)),
-        Value::Object(map) => map.iter().for_each(|(k, v)| {
-            collect_string(k, key, out);
-            collect_json(v, Some(k), out);
-        }),
+        Value::String(s) => collect_string(s, key, in_response, out),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| collect_json(v, key, in_response, out)),
+        Value::Object(map) => {
+            let response = in_response || is_token_response(map);
+            map.iter().for_each(|(k, v)| {
+                collect_string(k, key, response, out);
+                collect_json(v, Some(k), response, out);
+            })
+        }
         _ => {}
     }
 }
 
+/// A JSON object holding a token under `access_token`, `accessToken` or `token`.
+fn is_token_response(map: &serde_json::Map<String, Value>) -> bool {
+    ACCESS_KEYS.iter().any(|k| {
+        map.get(*k).and_then(Value::as_str).is_some_and(|s| {
+            find::is_whole_token(s)
+                || find::glued(s.as_bytes()).is_some()
+                || !find::scan_all(s.as_bytes()).is_empty()
+        })
+    })
+}
+
+/// `error "invalid_grant", error_description "Bad credentials"` for a JSON
+/// error answer (an object with an `error` member), else None.
+fn error_answer(value: &Value) -> Option<String> {
+    let map = value.as_object()?;
+    map.get("error")?;
+    let parts: Vec<String> = ["error", "error_description", "message", "detail"]
+        .iter()
+        .filter_map(|k| {
+            let v = map.get(*k)?;
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some(format!("{k} {}", crate::sanitize::quoted(&text)))
+        })
+        .collect();
+    Some(parts.join(", "))
+}
+
 /// The tokens in one JSON string: the whole string, the whole string with
 /// text glued on, or tokens in it as in free text.
-fn collect_string<'v>(s: &'v str, key: Option<&'v str>, out: &mut Vec<JsonToken<'v>>) {
+fn collect_string<'v>(
+    s: &'v str,
+    key: Option<&'v str>,
+    in_response: bool,
+    out: &mut Vec<JsonToken<'v>>,
+) {
     if find::is_whole_token(s) {
-        out.push((key, Cow::Borrowed(s), None));
+        out.push((key, Cow::Borrowed(s), None, in_response));
     } else if let Some((start, end, glued_end)) = find::glued(s.as_bytes()) {
         // Token bytes are ASCII: these are char boundaries.
         let token = s.get(start..end).map(Cow::Borrowed);
         let glued = s.get(end..glued_end).map(Cow::Borrowed);
         if let Some(token) = token {
-            out.push((key, token, glued));
+            out.push((key, token, glued, in_response));
         }
     } else {
         for c in find::scan_all(s.as_bytes()) {
@@ -411,8 +473,51 @@ fn collect_string<'v>(s: &'v str, key: Option<&'v str>, out: &mut Vec<JsonToken<
                 Cow::Borrowed(b) => String::from_utf8_lossy(b),
                 Cow::Owned(b) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
             };
-            out.push((key, text, None));
+            out.push((key, text, None, in_response));
         }
+    }
+}
+
+/// Where the first JSON value of a stream ends, found as its bytes arrive:
+/// brackets counted outside strings, each byte looked at once.
+#[derive(Default)]
+struct FirstValue {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// Bytes looked at so far.
+    seen: usize,
+}
+
+impl FirstValue {
+    /// The end of the first value in `buf` (which grows between calls), once complete.
+    fn feed(&mut self, buf: &[u8]) -> Option<usize> {
+        for (i, &b) in buf.iter().enumerate().skip(self.seen) {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        self.seen = i + 1;
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.seen = buf.len();
+        None
     }
 }
 
@@ -462,23 +567,38 @@ impl Block {
 /// Stream a reader through the scanner in blocks.
 fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
     let mut block = Block::new();
-    let mut eof = false;
-    // A small JSON document is parsed whole.
-    while !eof && block.len < BLOCK {
+    let mut eof;
+    // Text is scanned as it arrives: a terminal or a quiet pipe (`tail -f`)
+    // shows each line's tokens before more input comes. Input that opens
+    // like JSON is read until its first value is complete (within
+    // JSON_DOC_LIMIT); that value is parsed whole, so its tokens carry their
+    // keys, and whatever follows (JSON Lines) is scanned as text.
+    let mut first = FirstValue::default();
+    let mut from = 0;
+    loop {
         eof = block.read_from(reader).map_err(StreamError::Read)? == 0;
-    }
-    if looks_like_json(block.filled()) {
-        while !eof && block.len <= JSON_DOC_LIMIT {
-            eof = block.read_from(reader).map_err(StreamError::Read)? == 0;
-        }
+        let buf = block.filled();
         if eof {
-            sink.stats.bytes = block.len as u64;
-            return sink.document(block.filled()).map_err(StreamError::Callback);
+            if looks_like_json(buf) {
+                sink.stats.bytes = block.len as u64;
+                return sink.document(buf).map_err(StreamError::Callback);
+            }
+            break;
+        }
+        match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+            None => continue,
+            Some(b'{' | b'[') if block.len <= JSON_DOC_LIMIT => {
+                if let Some(end) = first.feed(buf) {
+                    sink.document(&buf[..end]).map_err(StreamError::Callback)?;
+                    from = end;
+                    break;
+                }
+            }
+            Some(_) => break,
         }
     }
     let scanner = Scanner::default();
     let mut base: u64 = 0;
-    let mut from = 0;
     loop {
         let buf = block.filled();
         let mut result = Ok(());

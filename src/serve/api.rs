@@ -13,16 +13,20 @@ use super::guard::Refusal;
 use super::Inspect;
 use crate::config::{OutputMode, Settings};
 use crate::error::{Error, Exit};
+use crate::jwe::DecryptionKey;
 use crate::meaning::glossary::Part;
 use crate::meaning::time::Clock;
 use crate::scan::input::Input;
 use crate::secret::Secret;
 use crate::sign::{self, KeySource, Spec, Start};
-use crate::verify::keys;
+use crate::verify::keys::{self, KeySet, Skipped};
 use crate::verify::signature::KeyVerifier;
 
 /// How the pasted input is named in the report (`source` in JSON).
 const LABEL: &str = "pasted text";
+/// How a pasted key or secret is named in messages.
+const PASTED_KEY: &str = "the pasted key";
+const PASTED_SECRET: &str = "the pasted secret";
 
 /// `POST /api/inspect` body.
 #[derive(Deserialize)]
@@ -124,7 +128,7 @@ impl Api {
         }
         let key = key.trim_end_matches(['\r', '\n']);
         if !key.trim().is_empty() {
-            settings.verifier = Some(Arc::new(KeyVerifier::new(pasted_key(key)?, Vec::new())));
+            settings.verifier = Some(Arc::new(pasted_key(key)?));
         }
         let input = [Input::Memory {
             label: LABEL.to_owned(),
@@ -139,13 +143,19 @@ impl Api {
         };
         let (lines, exit_code) = run(OutputMode::Json)?;
         let (report, _) = run(OutputMode::Human)?;
+        let verdicts = verdicts(&report);
         let tokens: Vec<Value> = lines
             .lines()
-            .filter_map(|line| match serde_json::from_str(line) {
+            .enumerate()
+            .filter_map(|(n, line)| match serde_json::from_str(line) {
                 Ok(Value::Object(mut token)) => {
+                    if let Some(v) = verdicts.get(n) {
+                        token.insert("verdict".to_owned(), Value::from(v.as_str()));
+                    }
                     let notes = json!({
                         "header": notes(token.get("header"), Part::Header),
                         "claims": notes(token.get("payload"), Part::Claims),
+                        "jwe": notes(token.get("jwe").and_then(|j| j.get("header")), Part::Header),
                     });
                     token.insert("notes".to_owned(), notes);
                     Some(Value::Object(token))
@@ -159,6 +169,20 @@ impl Api {
             "exit_code": exit_code.code(),
         }))
     }
+}
+
+/// Each token's verdict, in the human report's words: the text before
+/// ` · token N · ` on the line that opens token N (`FAILED: expired,
+/// missing-role (ROLE_ADMIN)`), without the `(not checked)` note.
+fn verdicts(report: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in report.lines() {
+        let mark = format!(" · token {} · ", out.len() + 1);
+        if let Some((verdict, _)) = line.split_once(&mark) {
+            out.push(verdict.trim_end_matches(" (not checked)").to_owned());
+        }
+    }
+    out
 }
 
 /// The request body as JSON of shape `shape`.
@@ -176,20 +200,32 @@ fn clock(now: &str) -> Result<Option<Clock>, Error> {
     Clock::parse(now).map(Some).map_err(Error::Usage)
 }
 
-/// A pasted key: PEM, JWK or JWKS as `--key` reads them, else an HMAC
-/// secret as `--secret` takes it.
-fn pasted_key(text: &str) -> Result<keys::KeySet, Error> {
+/// A pasted key, as `--key` or `--secret` would give it: PEM, JWK or JWKS
+/// verify (and the private ones among them decrypt JWEs), anything else is
+/// an HMAC secret (which also decrypts `dir`/`A*KW`/PBES2 JWEs).
+fn pasted_key(text: &str) -> Result<KeyVerifier, Error> {
+    let bytes = text.as_bytes();
     let start = text.trim_start();
-    if start.starts_with("-----BEGIN ") || start.starts_with('{') {
-        keys::key_bytes(text.as_bytes(), "the pasted key")
-            .map_err(|why| Error::usage(format!("the pasted key: {why}")))
-    } else {
-        keys::secret(
-            text.as_bytes().to_vec(),
-            "the pasted secret",
-            "the pasted secret".to_owned(),
-        )
+    if !(start.starts_with("-----BEGIN ") || start.starts_with('{')) {
+        let set = keys::secret(bytes.to_vec(), PASTED_SECRET, PASTED_SECRET.to_owned())?;
+        let decrypt = vec![DecryptionKey::from_secret(bytes.to_vec())];
+        return Ok(KeyVerifier::new(set, Vec::new()).with_decryption_keys(decrypt));
     }
+    let private = DecryptionKey::parse(bytes).unwrap_or_default();
+    let set = match keys::key_bytes(bytes, PASTED_KEY) {
+        Ok(set) => set,
+        // A private key decrypts; it still says why it cannot verify.
+        Err(why) if !private.is_empty() => KeySet {
+            skipped: vec![Skipped {
+                kid: None,
+                why: format!("{PASTED_KEY}: {why} (it is used to decrypt JWEs)"),
+            }],
+            origin: PASTED_KEY.to_owned(),
+            ..KeySet::default()
+        },
+        Err(why) => return Err(Error::usage(format!("{PASTED_KEY}: {why}"))),
+    };
+    Ok(KeyVerifier::new(set, Vec::new()).with_decryption_keys(private))
 }
 
 /// The glossary's few words for each member of a header or payload.

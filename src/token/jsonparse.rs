@@ -79,8 +79,6 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Parsed, ParseError> {
 #[derive(Default)]
 struct State {
     duplicates: Vec<Duplicate>,
-    /// Where each duplicate path is in `duplicates` (a token may hold a million).
-    index: HashMap<String, usize>,
     too_deep: bool,
 }
 
@@ -106,28 +104,100 @@ impl fmt::Display for Path<'_> {
     }
 }
 
-impl State {
-    fn note_duplicate(&mut self, path: String, kept: &Value) {
-        let kept = kept.to_string();
-        let kept = match sanitize::cut(&kept, KEPT_LIMIT) {
-            (head, true) => format!("{head}…"),
-            (_, false) => kept,
-        };
-        match self.index.get(&path) {
-            Some(&i) => {
-                let d = &mut self.duplicates[i];
-                d.count += 1;
-                d.kept = kept;
-            }
-            None => {
-                self.index.insert(path.clone(), self.duplicates.len());
-                self.duplicates.push(Duplicate {
-                    path,
-                    count: 2,
-                    kept,
-                });
-            }
+/// The key under which serde_json (arbitrary_precision) passes a number's text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// How much of a duplicate's path is shown: a path of 64 levels of long
+/// keys is cut, so noting a duplicate costs the same whatever the nesting.
+const PATH_LIMIT: usize = 200;
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes rendered for duplicate paths and kept values: the work count
+    /// of the linear-time test.
+    static RENDERED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// `path` as dot-separated text, at most PATH_LIMIT bytes (then `…`).
+/// Cost: the depth plus PATH_LIMIT, whatever the keys' lengths.
+fn render_path(path: &Path, last: &str) -> String {
+    let mut chain: Vec<&Path> = Vec::new();
+    let mut at = path;
+    while let Path::Key(parent, _) | Path::Index(parent, _) = at {
+        chain.push(at);
+        at = parent;
+    }
+    let mut out = String::new();
+    let mut room = true;
+    for p in chain.iter().rev() {
+        room = room
+            && match p {
+                Path::Key(_, k) => push_part(&mut out, k),
+                Path::Index(_, i) => push_part(&mut out, &i.to_string()),
+                Path::Root => true,
+            };
+    }
+    if room {
+        push_part(&mut out, last);
+    }
+    #[cfg(test)]
+    RENDERED.with(|r| r.set(r.get() + out.len()));
+    out
+}
+
+/// Append `.part` to a path, within PATH_LIMIT; false once it is full.
+fn push_part(out: &mut String, part: &str) -> bool {
+    if !out.is_empty() {
+        out.push('.');
+    }
+    let room = PATH_LIMIT.saturating_sub(out.len());
+    let (head, cut) = sanitize::cut(part, room);
+    out.push_str(head);
+    if cut || out.len() >= PATH_LIMIT {
+        out.push('…');
+        return false;
+    }
+    true
+}
+
+/// A writer that keeps the first `limit` bytes and then refuses more.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = self.limit - self.bytes.len();
+        if room == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
         }
+        let n = room.min(buf.len());
+        self.bytes.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The start of `value` as compact JSON, cut at KEPT_LIMIT characters:
+/// only that much of it is ever rendered.
+fn kept_text(value: &Value) -> String {
+    let mut w = Capped {
+        bytes: Vec::new(),
+        limit: 4 * KEPT_LIMIT + 4,
+    };
+    // A full writer is the expected way this stops.
+    let _ = serde_json::to_writer(&mut w, value);
+    #[cfg(test)]
+    RENDERED.with(|r| r.set(r.get() + w.bytes.len()));
+    let text = String::from_utf8_lossy(&w.bytes);
+    match sanitize::cut(&text, KEPT_LIMIT) {
+        (head, true) => format!("{head}…"),
+        (head, false) if w.bytes.len() == w.limit => format!("{head}…"),
+        (head, false) => head.to_owned(),
     }
 }
 
@@ -217,7 +287,20 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Value, A::Error> {
         self.check_depth()?;
         let mut object = Map::new();
+        // Duplicate names of this object and where each is noted: the path
+        // is rendered once per name, the kept value once at the end.
+        let mut dups: Option<HashMap<String, usize>> = None;
         while let Some(key) = map.next_key::<String>()? {
+            // serde_json's arbitrary_precision hands a number over as a map
+            // of one private key: its text, kept exactly (an integer beyond
+            // 64 bits keeps its digits).
+            if key == NUMBER_TOKEN && object.is_empty() {
+                let text: String = map.next_value()?;
+                return text
+                    .parse::<Number>()
+                    .map(Value::Number)
+                    .map_err(de::Error::custom);
+            }
             let path = Path::Key(self.path, &key);
             let child = Node {
                 state: &mut *self.state,
@@ -230,10 +313,25 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                     e.insert(value);
                 }
                 Entry::Occupied(mut e) => {
-                    let path = Path::Key(self.path, e.key()).to_string();
-                    self.state.note_duplicate(path, &value);
+                    let seen = dups.get_or_insert_with(HashMap::new);
+                    match seen.get(e.key()) {
+                        Some(&i) => self.state.duplicates[i].count += 1,
+                        None => {
+                            seen.insert(e.key().clone(), self.state.duplicates.len());
+                            self.state.duplicates.push(Duplicate {
+                                path: render_path(self.path, e.key()),
+                                count: 2,
+                                kept: String::new(),
+                            });
+                        }
+                    }
                     e.insert(value);
                 }
+            }
+        }
+        for (name, i) in dups.into_iter().flatten() {
+            if let Some(v) = object.get(&name) {
+                self.state.duplicates[i].kept = kept_text(v);
             }
         }
         Ok(Value::Object(object))
@@ -315,5 +413,41 @@ mod tests {
         let d = &parse(text.as_bytes(), "").unwrap().duplicates[0];
         assert_eq!(d.kept.chars().count(), KEPT_LIMIT + 1);
         assert!(d.kept.ends_with('…'));
+    }
+}
+
+#[cfg(test)]
+mod linear {
+    use super::*;
+
+    /// 60 levels of 200-character keys, then `dups` duplicate members.
+    fn nested(dups: usize) -> String {
+        let key = "k".repeat(200);
+        let members = vec![r#""dup":1"#; dups].join(",");
+        format!(
+            "{}{{{members}}}{}",
+            format!("{{\"{key}\":").repeat(60),
+            "}".repeat(60)
+        )
+    }
+
+    /// Noting duplicates renders a bounded amount per duplicate name, not the
+    /// whole path per occurrence (12 KB each before: quadratic): counted,
+    /// not timed.
+    #[test]
+    fn deeply_nested_duplicates_are_noted_in_linear_work() {
+        for dups in [1_000, 4_000] {
+            let text = nested(dups);
+            RENDERED.with(|r| r.set(0));
+            let parsed = parse(text.as_bytes(), "").unwrap();
+            let work = RENDERED.with(|r| r.get());
+            assert_eq!(parsed.duplicates.len(), 1);
+            assert_eq!(parsed.duplicates[0].count, dups);
+            assert!(parsed.duplicates[0].path.ends_with('…'));
+            assert!(
+                work <= 2 * PATH_LIMIT,
+                "{dups} duplicates: {work} bytes rendered"
+            );
+        }
     }
 }

@@ -191,6 +191,10 @@
     card.append(summaryTable(t));
     const now = clock();
     const notes = t.notes || {};
+    if (t.jwe && t.jwe.header) {
+      const how = t.jwe.decrypted ? "JWE header (decrypted; below: what it held)" : "JWE header (not decrypted)";
+      card.append(members(how, t.jwe.header, notes.jwe, now));
+    }
     if (t.header) card.append(members("header", t.header, notes.header, now));
     if (t.payload) card.append(members("claims", t.payload, notes.claims, now));
     if (t.findings && t.findings.length) card.append(findings(t.findings));

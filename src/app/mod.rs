@@ -2,6 +2,7 @@
 //! through the tokens found and inspected to the report.
 
 mod keys;
+mod oauth;
 pub(crate) mod pipeline;
 pub(crate) mod reporter;
 mod sign;
@@ -62,11 +63,27 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Some(Command::Login(args)) => {
             let settings = Settings::resolve(&args.inspect, &env)?;
             let key = args.inspect.key_request()?;
-            let request = args.request()?;
+            let oauth_spec = args.oauth_spec()?;
             let settings = keys::load(settings, key)?;
+            if let Some(spec) = oauth_spec {
+                return oauth::login(spec, settings);
+            }
+            let request = args.request()?;
             let answer = login::login(&request, &env)?;
+            if let Some(name) = &args.oauth.profile {
+                oauth::save_provider(name, &request, &answer)?;
+            }
             report_answer(&answer, settings)
         }
+        Some(Command::Token(args)) => oauth::token(&args.profile, args.min_valid),
+        Some(Command::Logout(args)) => oauth::logout(&args.profile),
+        Some(Command::Introspect(args)) => {
+            let settings = Settings::resolve(&args.inspect, &env)?;
+            let key = args.inspect.key_request()?;
+            let spec = args.spec()?;
+            oauth::introspect(spec, keys::load(settings, key)?)
+        }
+        Some(Command::Userinfo(args)) => oauth::userinfo(args.spec()?, args.json),
         Some(Command::Refresh(args)) => {
             let settings = Settings::resolve(&args.inspect, &env)?;
             let key = args.inspect.key_request()?;
@@ -155,7 +172,7 @@ fn bearer_joined(args: &[String]) -> Vec<String> {
 }
 
 /// Inspect `inputs` onto standard output.
-fn report(inputs: &[Input], settings: Settings) -> Result<Exit, Error> {
+pub(crate) fn report(inputs: &[Input], settings: Settings) -> Result<Exit, Error> {
     colored::control::set_override(settings.color);
     // Not locked here: with --json on workers, a writer thread of its own
     // writes (each write locks stdout, a few times a megabyte).

@@ -115,7 +115,7 @@ fn key_request(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyRequest>, E
 }
 
 /// `--cacert`, `--insecure` and `--timeout`.
-fn net_options(net: &NetArgs) -> Result<NetOptions, Error> {
+pub(crate) fn net_options(net: &NetArgs) -> Result<NetOptions, Error> {
     if net.timeout == 0 {
         return Err(Error::usage(
             "--timeout 0: give the number of seconds to wait, at least 1",
@@ -137,8 +137,13 @@ impl InspectArgs {
 
 impl LoginArgs {
     pub(crate) fn request(&self) -> Result<LoginRequest, Error> {
+        let Some(provider) = self.provider else {
+            return Err(Error::usage(
+                "login needs --provider (immport, immport-batch, itempath, form, json) or --issuer URL",
+            ));
+        };
         Ok(LoginRequest {
-            provider: match self.provider {
+            provider: match provider {
                 args::Provider::Immport => Provider::Immport,
                 args::Provider::ImmportBatch => Provider::ImmportBatch,
                 args::Provider::Itempath => Provider::Itempath,
@@ -146,7 +151,7 @@ impl LoginArgs {
                 args::Provider::Json => Provider::Json,
             },
             url: self.url.clone(),
-            user: self.user.clone(),
+            user: self.user.clone().unwrap_or_default(),
             password_stdin: self.password_stdin,
             params: self.params.clone(),
             net: net_options(&self.inspect.net)?,

@@ -173,9 +173,8 @@ fn write_in_order<W: Write>(
                 if let Ok(mut code) = written.code.lock() {
                     *code = code.merge(done.code);
                 }
-                for line in done.failures.drain(..) {
-                    messages::error(&line);
-                }
+                messages::errors(&done.failures);
+                done.failures.clear();
                 out.write_all(&done.lines).map_err(write_err)?;
                 reported += done.reported;
                 written.unwritten.fetch_sub(1, Ordering::AcqRel);

@@ -8,13 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-50}
 cargo build --release --locked --quiet
-bin="$(pwd)/${CARGO_TARGET_DIR:-target}/release/jwtinspect"
+target=${CARGO_TARGET_DIR:-target}
+case $target in /*) ;; *) target="$(pwd)/$target" ;; esac
+bin="$target/release/jwtinspect"
 home=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$home"' EXIT
 export XDG_CONFIG_HOME="$home/config" XDG_CACHE_HOME="$home/cache"
 
 # The provider prints `ready ISSUER` once it listens.
-coproc PROVIDER { cd tests/oidc && exec node provider.mjs; }
+coproc PROVIDER { cd tests/oidc && exec node provider.mjs 2>/dev/null; }
 pid=$PROVIDER_PID
 read -r ready issuer <&"${PROVIDER[0]}"
 [ "$ready" = ready ] || { echo "oidc-provider did not start" >&2; exit 1; }
@@ -26,6 +28,7 @@ JWTINSPECT_CLIENT_SECRET=test-client-secret-0123456789abcdef \
 
 if command -v farm-bench >/dev/null; then
     farm-bench -n "$runs" --warmup 3 --vs /bin/true -- "$bin" token bench
+    command -v hyperfine >/dev/null && hyperfine -N --warmup 3 --runs "$runs" "$bin token bench" /bin/true
 else
     hyperfine -N --warmup 3 --runs "$runs" "$bin token bench" /bin/true
 fi

@@ -1341,3 +1341,77 @@ fn immport_profile_logs_in_again_with_the_password_from_the_environment() {
     assert_eq!(server.requests().len(), 2);
     no_secret_in(&stderr_of(&renewed), &["immport-pw-42"]);
 }
+
+#[test]
+fn a_token_with_terminal_control_characters_is_never_printed_nor_cached() {
+    // A hostile issuer answers an "opaque" access token holding an escape
+    // sequence: --print-token would write it raw to the terminal.
+    let server = Server::http(|r: &Request| {
+        let base = format!("http://{}", r.header("host").unwrap_or_default());
+        match r.path.as_str() {
+            "/.well-known/openid-configuration" => Reply::json(
+                200,
+                &json!({"issuer": base, "token_endpoint": format!("{base}/token"),
+                        "jwks_uri": format!("{base}/jwks")}),
+            ),
+            "/token" => Reply::json(
+                200,
+                &json!({"access_token": "abc\u{1b}]0;owned\u{7}\u{1b}[2J", "token_type": "Bearer",
+                        "expires_in": 3600}),
+            ),
+            "/jwks" => Reply::json(200, &json!({"keys": []})),
+            _ => Reply::json(404, &json!({"error": "not_found"})),
+        }
+    });
+    let h = home();
+    let issuer = server.url("").trim_end_matches('/').to_owned();
+    let out = cmd(h.path())
+        .args(["login", "--issuer", &issuer, "--client-id", "svc"])
+        .args([
+            "--grant",
+            "client_credentials",
+            "--profile",
+            "svc",
+            "--print-token",
+        ])
+        .env("JWTINSPECT_CLIENT_SECRET", "a-client-secret-of-some-length")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert!(!out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b));
+    assert!(
+        stderr_of(&out).contains("access_token holds a character no token may hold"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(!h.path().join("cache/jwtinspect/svc.json").exists());
+
+    // A cache file with such a token (written by hand, mode 0600) is not used.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = h.path().join("cache/jwtinspect");
+    std::fs::create_dir_all(&dir).expect("cache dir");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let config = h.path().join("config/jwtinspect");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(
+        config.join("profiles.toml"),
+        "[profiles.ip]\nkind = \"itempath\"\nuser = \"u\"\n",
+    )
+    .expect("profiles");
+    let cache = dir.join("ip.json");
+    std::fs::write(
+        &cache,
+        r#"{"access_token": "abc\u001b[31mred", "obtained_at": 1}"#,
+    )
+    .expect("cache");
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let out = cmd(h.path()).args(["token", "ip"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert!(out.stdout.is_empty());
+    assert!(!out.stderr.contains(&0x1b));
+    assert!(
+        stderr_of(&out).contains("no usable access token"),
+        "{}",
+        stderr_of(&out)
+    );
+}

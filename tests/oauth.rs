@@ -1249,3 +1249,169 @@ fn basic_and_post_client_auth_put_the_secret_where_rfc_6749_says() {
         "{form:?}"
     );
 }
+
+#[test]
+fn immport_profile_logs_in_again_with_the_password_from_the_environment() {
+    // ImmPort answers no refresh token: a token that no longer lasts
+    // --min-valid is renewed by logging in again, the password taken from
+    // JWTINSPECT_PASSWORD; without it the helper names the login to run.
+    fn immport(user: &str, ttl: i64, n: usize) -> String {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs() as i64;
+        hs256(
+            FAKE_KEY,
+            &json!({"exp": now + ttl, "user_name": user, "authorities": ["ROLE_USER"],
+                    "jti": format!("login-{n}"), "client_id": "immport-auth-token-client",
+                    "scope": ["browse"]}),
+        )
+    }
+    let logins = std::sync::atomic::AtomicUsize::new(0);
+    let server = Server::http(move |r: &Request| {
+        let form = r.form();
+        let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        match (r.path.as_str(), field("username"), field("password")) {
+            ("/auth/token", Some(user), Some(pw)) if pw == "immport-pw-42" => {
+                let n = logins.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                // The first login's token lasts 30 s: less than the helper's default 60 s.
+                let ttl = if n == 0 { 30 } else { 3600 };
+                Reply::json(
+                    200,
+                    &json!({"status": 200, "access_token": immport(&user, ttl, n), "token_type": "bearer"}),
+                )
+            }
+            _ => Reply::json(
+                401,
+                &json!({"error": "invalid_grant", "error_description": "Bad credentials"}),
+            ),
+        }
+    });
+    let h = home();
+    let url = server.url("/auth/token");
+    let login = cmd(h.path())
+        .args([
+            "login",
+            "--provider",
+            "immport",
+            "--url",
+            &url,
+            "-u",
+            "campjo",
+        ])
+        .args(["--profile", "immport", "--print-token"])
+        .env("JWTINSPECT_PASSWORD", "immport-pw-42")
+        .output()
+        .expect("runs");
+    assert_eq!(login.status.code(), Some(0), "{}", stderr_of(&login));
+    let first = stdout_of(&login).trim().to_owned();
+    let profiles = std::fs::read_to_string(h.path().join("config/jwtinspect/profiles.toml"))
+        .expect("profiles");
+    assert!(profiles.contains("kind = \"immport\""), "{profiles}");
+    assert!(!profiles.contains("immport-pw-42"), "{profiles}");
+
+    // No password in the environment: exit 3, the login to run named, no token printed.
+    let out = cmd(h.path())
+        .args(["token", "immport"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).is_empty());
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("jwtinspect login --provider immport") && err.contains("--profile immport"),
+        "{err}"
+    );
+
+    // With it: a new login, then cache hits that ask the server nothing.
+    let renewed = cmd(h.path())
+        .args(["token", "immport"])
+        .env("JWTINSPECT_PASSWORD", "immport-pw-42")
+        .output()
+        .expect("runs");
+    assert_eq!(renewed.status.code(), Some(0), "{}", stderr_of(&renewed));
+    let token = stdout_of(&renewed).trim().to_owned();
+    assert_ne!(token, first);
+    assert_eq!(server.requests().len(), 2);
+    let hit = cmd(h.path())
+        .args(["token", "immport"])
+        .output()
+        .expect("runs");
+    assert_eq!(stdout_of(&hit).trim(), token);
+    assert_eq!(server.requests().len(), 2);
+    no_secret_in(&stderr_of(&renewed), &["immport-pw-42"]);
+}
+
+#[test]
+fn a_token_with_terminal_control_characters_is_never_printed_nor_cached() {
+    // A hostile issuer answers an "opaque" access token holding an escape
+    // sequence: --print-token would write it raw to the terminal.
+    let server = Server::http(|r: &Request| {
+        let base = format!("http://{}", r.header("host").unwrap_or_default());
+        match r.path.as_str() {
+            "/.well-known/openid-configuration" => Reply::json(
+                200,
+                &json!({"issuer": base, "token_endpoint": format!("{base}/token"),
+                        "jwks_uri": format!("{base}/jwks")}),
+            ),
+            "/token" => Reply::json(
+                200,
+                &json!({"access_token": "abc\u{1b}]0;owned\u{7}\u{1b}[2J", "token_type": "Bearer",
+                        "expires_in": 3600}),
+            ),
+            "/jwks" => Reply::json(200, &json!({"keys": []})),
+            _ => Reply::json(404, &json!({"error": "not_found"})),
+        }
+    });
+    let h = home();
+    let issuer = server.url("").trim_end_matches('/').to_owned();
+    let out = cmd(h.path())
+        .args(["login", "--issuer", &issuer, "--client-id", "svc"])
+        .args([
+            "--grant",
+            "client_credentials",
+            "--profile",
+            "svc",
+            "--print-token",
+        ])
+        .env("JWTINSPECT_CLIENT_SECRET", "a-client-secret-of-some-length")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert!(!out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b));
+    assert!(
+        stderr_of(&out).contains("access_token holds a character no token may hold"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(!h.path().join("cache/jwtinspect/svc.json").exists());
+
+    // A cache file with such a token (written by hand, mode 0600) is not used.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = h.path().join("cache/jwtinspect");
+    std::fs::create_dir_all(&dir).expect("cache dir");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let config = h.path().join("config/jwtinspect");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(
+        config.join("profiles.toml"),
+        "[profiles.ip]\nkind = \"itempath\"\nuser = \"u\"\n",
+    )
+    .expect("profiles");
+    let cache = dir.join("ip.json");
+    std::fs::write(
+        &cache,
+        r#"{"access_token": "abc\u001b[31mred", "obtained_at": 1}"#,
+    )
+    .expect("cache");
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let out = cmd(h.path()).args(["token", "ip"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert!(out.stdout.is_empty());
+    assert!(!out.stderr.contains(&0x1b));
+    assert!(
+        stderr_of(&out).contains("no usable access token"),
+        "{}",
+        stderr_of(&out)
+    );
+}

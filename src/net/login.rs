@@ -551,8 +551,10 @@ fn server_message(json: &Value) -> Option<&str> {
     })
 }
 
-/// Server-supplied text fit for one line: escaped, whitespace folded, cut at `MESSAGE_LIMIT`.
-fn excerpt(text: &str) -> String {
+/// Server-supplied text fit for one line: escaped, whitespace folded, cut
+/// at `MESSAGE_LIMIT`, tokens shown by their start and length only. The one
+/// way net/ quotes what a server said (login, OAuth, JWKS).
+pub(crate) fn excerpt(text: &str) -> String {
     let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     sanitize::quote(&mask_tokens(&folded), MESSAGE_LIMIT)
 }

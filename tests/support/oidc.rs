@@ -33,6 +33,27 @@ pub fn node() -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// `npm ci` in tests/oidc when its packages are missing, once per test
+/// binary (the lockfile pins them), so that a plain `cargo test` works on a
+/// fresh machine with Node; a failure names the command to run.
+fn install_packages() {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    if dir().join("node_modules").join("oidc-provider").exists() {
+        return;
+    }
+    eprintln!("tests/oidc has no node_modules: running `npm ci --prefix tests/oidc`");
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir())
+        .status();
+    assert!(
+        status.is_ok_and(|s| s.success())
+            && dir().join("node_modules").join("oidc-provider").exists(),
+        "`npm ci` in tests/oidc failed: run `npm ci --prefix tests/oidc` (needs the npm registry)"
+    );
+}
+
 /// A running provider; killed on drop.
 pub struct Provider {
     child: Child,
@@ -53,10 +74,7 @@ impl Provider {
             );
             return None;
         }
-        assert!(
-            dir().join("node_modules").join("oidc-provider").exists(),
-            "tests/oidc has no node_modules: run `npm ci --prefix tests/oidc` (the .ci/run script does)"
-        );
+        install_packages();
         let mut child = Command::new("node")
             .arg(dir().join("provider.mjs"))
             .current_dir(dir())

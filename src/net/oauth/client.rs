@@ -12,7 +12,6 @@ use serde_json::{json, Value};
 use crate::config::ClientAuth;
 use crate::error::Error;
 use crate::net::http::{self, Body, Http, Response};
-use crate::sanitize;
 use crate::secret::Secret;
 use crate::sign::key::{self, SigningKey};
 use crate::verify::signature::Alg;
@@ -239,14 +238,9 @@ pub fn redact(text: &str, secrets: &[Secret]) -> String {
     out
 }
 
-/// Server text fit for one line: escaped, folded, cut.
+/// Server text fit for one line: escaped, folded, cut, tokens masked.
 pub fn quote(text: &str) -> String {
-    let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut cut: String = folded.chars().take(200).collect();
-    if folded.chars().count() > 200 {
-        cut.push('…');
-    }
-    format!("\"{}\"", sanitize::escape(&cut))
+    crate::net::login::excerpt(text)
 }
 
 /// application/x-www-form-urlencoded encoding of one value.

@@ -131,12 +131,31 @@ pub fn token_request(
     }
 }
 
-/// A token answer, which must hold an access token.
+/// A token answer, which must hold an access token. A token with a
+/// character outside visible ASCII (RFC 6749 A.12, A.17: `1*VSCHAR`) is
+/// refused: it would reach a terminal or an HTTP header raw (`--print-token`,
+/// `jwtinspect token`).
 pub fn tokens(label: &str, body: &str) -> Result<TokenSet, Error> {
-    TokenSet::from_answer(label, body).ok_or_else(|| {
+    let set = TokenSet::from_answer(label, body).ok_or_else(|| {
         Error::Network(format!(
             "{label}: the answer holds no access_token: {}",
             super::client::quote(body)
         ))
-    })
+    })?;
+    let fields = [
+        ("access_token", Some(set.access_token.as_str())),
+        ("id_token", set.id_token.as_deref()),
+        (
+            "refresh_token",
+            set.refresh_token.as_ref().map(|s| s.expose()),
+        ),
+    ];
+    for (field, token) in fields {
+        if token.is_some_and(|t| !super::is_token_text(t)) {
+            return Err(Error::Network(format!(
+                "{label}: the answer's {field} holds a character no token may hold (RFC 6749: visible ASCII only): not used"
+            )));
+        }
+    }
+    Ok(set)
 }

@@ -60,6 +60,11 @@ impl TokenSet {
     }
 }
 
+/// Text a token may be (RFC 6749 A.12 and A.17: `1*VSCHAR`, %x20-7E).
+pub fn is_token_text(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
 /// Seconds since the epoch, now.
 pub fn unix_now() -> i64 {
     SystemTime::now()

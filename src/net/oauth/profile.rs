@@ -169,10 +169,10 @@ pub fn read_cache(name: &str) -> Result<Option<Cached>, Error> {
         return Ok(None);
     }
     match serde_json::from_slice::<Cached>(&bytes) {
-        Ok(c) if !c.access_token.is_empty() => Ok(Some(c)),
+        Ok(c) if super::is_token_text(&c.access_token) => Ok(Some(c)),
         Ok(_) => {
             super::warn(&format!(
-                "{} holds no access token: not used",
+                "{} holds no usable access token (none, or characters no token has): not used; it will be rebuilt",
                 path.display()
             ));
             Ok(None)

@@ -131,3 +131,137 @@ pub struct RefreshRequest {
     pub input: Option<String>,
     pub net: NetOptions,
 }
+
+// ------------------------------------------------ OAuth 2.0 / OpenID Connect
+
+/// The grant types `login --grant` speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    AuthorizationCode,
+    DeviceCode,
+    ClientCredentials,
+    RefreshToken,
+    Password,
+    TokenExchange,
+}
+
+impl Grant {
+    pub fn name(self) -> &'static str {
+        match self {
+            Grant::AuthorizationCode => "authorization_code",
+            Grant::DeviceCode => "device_code",
+            Grant::ClientCredentials => "client_credentials",
+            Grant::RefreshToken => "refresh_token",
+            Grant::Password => "password",
+            Grant::TokenExchange => "token_exchange",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Grant> {
+        [
+            Grant::AuthorizationCode,
+            Grant::DeviceCode,
+            Grant::ClientCredentials,
+            Grant::RefreshToken,
+            Grant::Password,
+            Grant::TokenExchange,
+        ]
+        .into_iter()
+        .find(|g| g.name() == name)
+    }
+
+    /// A person must act (a browser, a code to type): never re-run unattended.
+    pub fn interactive(self) -> bool {
+        matches!(self, Grant::AuthorizationCode | Grant::DeviceCode)
+    }
+}
+
+/// How long the interactive grants wait for the user by default.
+pub const INTERACTIVE_WAIT: Duration = Duration::from_secs(300);
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// `client_secret_basic`: HTTP Basic with the id and secret.
+    Basic,
+    /// `client_secret_post`: id and secret in the form.
+    Post,
+    /// A public client: only `client_id` in the form.
+    None,
+    /// RFC 7523: a JWT signed with the client's private key.
+    PrivateKeyJwt,
+}
+
+impl ClientAuth {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientAuth::Basic => "basic",
+            ClientAuth::Post => "post",
+            ClientAuth::None => "none",
+            ClientAuth::PrivateKeyJwt => "private_key_jwt",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ClientAuth> {
+        [
+            ClientAuth::Basic,
+            ClientAuth::Post,
+            ClientAuth::None,
+            ClientAuth::PrivateKeyJwt,
+        ]
+        .into_iter()
+        .find(|a| a.name() == name)
+    }
+}
+
+/// How the authorization URL reaches the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Browser {
+    /// The system's browser (xdg-open, open, start).
+    System,
+    /// `--browser-command CMD`: run with the URL as its one argument.
+    Command(String),
+    /// `--no-browser`: print the URL on stderr.
+    Print,
+}
+
+/// Who the client is and how it proves it, as given.
+#[derive(Debug, Clone, Default)]
+pub struct ClientSpec {
+    pub id: String,
+    pub auth: Option<ClientAuth>,
+    pub key: Option<PathBuf>,
+    /// `--client-secret-stdin`: else `JWTINSPECT_CLIENT_SECRET`.
+    pub secret_stdin: bool,
+}
+
+/// `login --issuer ...` as given.
+#[derive(Debug, Clone)]
+pub struct LoginSpec {
+    pub issuer: String,
+    pub client: ClientSpec,
+    pub grant: Grant,
+    pub scopes: Vec<String>,
+    pub audience: Option<String>,
+    pub resources: Vec<String>,
+    /// `--param KEY=VALUE`, unparsed.
+    pub params: Vec<String>,
+    pub redirect_port: Option<u16>,
+    pub browser: Browser,
+    pub subject_token: Option<Secret>,
+    pub user: Option<String>,
+    pub password_stdin: bool,
+    pub profile: Option<String>,
+    pub http: NetOptions,
+    pub wait: Duration,
+}
+
+/// What `introspect` and `userinfo` need.
+#[derive(Debug)]
+pub struct AskSpec {
+    pub issuer: String,
+    pub client: Option<ClientSpec>,
+    /// The token text, or `-` for standard input.
+    pub token: String,
+    pub http: NetOptions,
+}

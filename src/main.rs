@@ -1,9 +1,9 @@
-//! The jwtinspect binary: parse, run, print an error once, exit with its code.
+//! The jwtinspect binary: parse, resolve, run, print an error once, exit with its code.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use jwtinspect::{messages, Cli, Exit};
+use jwtinspect::{messages, Cli, Environment, Exit};
 
 fn main() -> ExitCode {
     // A bug must not dump a backtrace on a user: one line, then exit 101.
@@ -18,7 +18,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_error(e),
     };
-    match jwtinspect::run(cli) {
+    let env = Environment::detect();
+    match cli
+        .into_task(&env)
+        .and_then(|task| jwtinspect::run(task, &env))
+    {
         Ok(code) => ExitCode::from(code.code()),
         Err(jwtinspect::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {

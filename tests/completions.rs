@@ -68,8 +68,8 @@ fn bash_completes_subcommands_and_provider_names() {
     let bin = assert_cmd::cargo::cargo_bin("jwtinspect");
     let session = format!(
         r#"source <('{bin}' completions bash) || exit 9
-COMP_WORDS=(jwtinspect lo); COMP_CWORD=1
-_jwtinspect jwtinspect lo jwtinspect; echo "${{COMPREPLY[*]}}"
+COMP_WORDS=(jwtinspect logi); COMP_CWORD=1
+_jwtinspect jwtinspect logi jwtinspect; echo "${{COMPREPLY[*]}}"
 COMP_WORDS=(jwtinspect login --provider ""); COMP_CWORD=3
 _jwtinspect jwtinspect "" --provider; echo "${{COMPREPLY[*]}}""#,
         bin = bin.display()

@@ -2,14 +2,15 @@
 //! through the tokens found and inspected to the report.
 
 mod keys;
+mod oauth;
 pub(crate) mod pipeline;
 pub(crate) mod reporter;
 mod sign;
+pub(crate) mod task;
 
 use std::io::{self, Write};
 
-use crate::cli::{self, Cli, Command, InspectArgs};
-use crate::config::{Environment, OutputMode, Settings};
+use crate::config::{Environment, KeyRequest, OutputMode, Settings};
 use crate::error::{self, Error, Exit};
 use crate::messages;
 use crate::net::login;
@@ -19,62 +20,61 @@ use crate::scan::input::Input;
 use crate::serve;
 use pipeline::Pipeline;
 use reporter::{each_input, Sequential};
+use task::{LoginHow, Task};
 
-/// Run a parsed command line; the exit code says how the tokens fared.
-pub fn run(cli: Cli) -> Result<Exit, Error> {
-    let env = Environment::detect();
-    if let Some(name) = &cli.explain {
-        return explain(name);
-    }
-    match cli.command {
-        None => inspect_command(&cli.inspect, &cli.inputs, &env),
-        Some(Command::Decode(args)) => inspect_command(&args.inspect, &args.inputs, &env),
-        Some(Command::Verify(args)) => {
-            let v = &args.inspect.verify;
-            let keyed = v.secret.is_some()
-                || v.secret_file.is_some()
-                || v.secret_base64.is_some()
-                || !v.key.is_empty()
-                || v.jwks_url.is_some()
-                || v.discover.is_some();
-            if !keyed {
-                return Err(Error::usage(
-                    "verify needs a key: give --secret, --secret-file, --secret-base64, --key, --jwks-url or --discover (or use decode)",
-                ));
-            }
-            inspect_command(&args.inspect, &args.inputs, &env)
-        }
-        Some(Command::Completions { shell }) => {
-            cli::man::completions(shell, &mut io::stdout().lock()).map_err(error::write_err)?;
+/// Run one task; the exit code says how the tokens fared.
+pub fn run(task: Task, env: &Environment) -> Result<Exit, Error> {
+    match task {
+        Task::Explain(names) => explain(&names),
+        Task::Print(bytes) => {
+            let mut out = io::stdout().lock();
+            out.write_all(&bytes)
+                .and_then(|()| out.flush())
+                .map_err(error::write_err)?;
             Ok(Exit::Ok)
         }
-        Some(Command::Serve(args)) => {
-            let options = serve::Options {
-                port: args.port.unwrap_or(0),
-                open: args.open,
-                base: args.base_settings()?,
-                inspect: inspect_into_memory,
-            };
-            serve::run(&options)
-        }
-        Some(Command::Sign(args)) => sign::run(&args.spec(), args.make.json),
-        Some(Command::Edit(args)) => sign::run(&args.spec(), args.make.json),
-        Some(Command::Login(args)) => {
-            let settings = Settings::resolve(&args.inspect, &env)?;
-            let key = args.inspect.key_request()?;
-            let request = args.request()?;
+        Task::Inspect {
+            inputs,
+            settings,
+            key,
+        } => inspect_command(&inputs, settings, key, env),
+        Task::Serve { port, open, base } => serve::run(&serve::Options {
+            port,
+            open,
+            base,
+            inspect: inspect_into_memory,
+        }),
+        Task::Sign { spec, json } => sign::run(&spec, json),
+        Task::Login { settings, key, how } => {
             let settings = keys::load(settings, key)?;
-            let answer = login::login(&request, &env)?;
+            match how {
+                LoginHow::OAuth(spec) => oauth::login(spec, settings),
+                LoginHow::Provider { request, profile } => {
+                    let answer = login::login(&request, env)?;
+                    if let Some(name) = &profile {
+                        oauth::save_provider(name, &request, &answer)?;
+                    }
+                    report_answer(&answer, settings)
+                }
+            }
+        }
+        Task::Refresh {
+            settings,
+            key,
+            request,
+        } => {
+            let settings = keys::load(settings, key)?;
+            let answer = login::refresh(&request, env)?;
             report_answer(&answer, settings)
         }
-        Some(Command::Refresh(args)) => {
-            let settings = Settings::resolve(&args.inspect, &env)?;
-            let key = args.inspect.key_request()?;
-            let request = args.request()?;
-            let settings = keys::load(settings, key)?;
-            let answer = login::refresh(&request, &env)?;
-            report_answer(&answer, settings)
-        }
+        Task::Token { profile, min_valid } => oauth::token(&profile, min_valid),
+        Task::Logout { profile } => oauth::logout(&profile),
+        Task::Introspect {
+            settings,
+            key,
+            spec,
+        } => oauth::introspect(spec, keys::load(settings, key)?),
+        Task::Userinfo { spec, json } => oauth::userinfo(spec, json),
     }
 }
 
@@ -113,8 +113,9 @@ fn explain(names: &[String]) -> Result<Exit, Error> {
 
 /// `jwtinspect [OPTIONS] [INPUT]...`
 fn inspect_command(
-    args: &InspectArgs,
     inputs: &[String],
+    settings: Settings,
+    key: Option<KeyRequest>,
     env: &Environment,
 ) -> Result<Exit, Error> {
     let inputs = bearer_joined(inputs);
@@ -132,8 +133,7 @@ fn inspect_command(
         messages::note("reading a token from the terminal: paste it, then press Enter and Ctrl-D");
     }
     // After the inputs: a usage error should not wait for a JWKS download.
-    let settings = Settings::resolve(args, env)?;
-    let settings = keys::load(settings, args.key_request()?)?;
+    let settings = keys::load(settings, key)?;
     report(&inputs, settings)
 }
 
@@ -155,11 +155,30 @@ fn bearer_joined(args: &[String]) -> Vec<String> {
 }
 
 /// Inspect `inputs` onto standard output.
-fn report(inputs: &[Input], settings: Settings) -> Result<Exit, Error> {
+pub(crate) fn report(inputs: &[Input], settings: Settings) -> Result<Exit, Error> {
     colored::control::set_override(settings.color);
+    // Not locked here: with --json on workers, a writer thread of its own
+    // writes (each write locks stdout, a few times a megabyte).
     let stdout = io::stdout();
-    let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    if pipeline::workers(&settings).is_some() {
+        widen_pipe(&stdout);
+    }
+    let out = io::BufWriter::with_capacity(64 * 1024, stdout);
     inspect_inputs(inputs, settings, out)
+}
+
+/// When standard output is a pipe, ask for a 1 MiB pipe buffer (Linux
+/// gives 64 KiB): a batch's lines (about 230 KB) then go in one write
+/// without blocking, and the reader takes them in a few large reads instead
+/// of waking the writer sixteen times. Not a pipe, or not allowed
+/// (`/proc/sys/fs/pipe-max-size`): nothing changes.
+fn widen_pipe(stdout: &io::Stdout) {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::pipe::fcntl_setpipe_size(stdout, 1 << 20);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = stdout;
 }
 
 /// `inspect_inputs` into memory: what the serve page's API runs.
@@ -172,17 +191,19 @@ fn inspect_into_memory(
 }
 
 /// Inspect every token in `inputs`, writing the report to `out`.
-pub fn inspect_inputs<W: Write>(
+pub fn inspect_inputs<W: Write + Send>(
     inputs: &[Input],
     settings: Settings,
     out: W,
 ) -> Result<Exit, Error> {
     match pipeline::workers(&settings) {
-        Some(n) => each_input(
-            inputs,
-            &settings.output.clone(),
-            Pipeline::new(settings, out, n),
-        ),
+        Some(n) => std::thread::scope(|scope| {
+            each_input(
+                inputs,
+                &settings.output.clone(),
+                Pipeline::new(scope, settings, out, n),
+            )
+        }),
         None => each_input(
             inputs,
             &settings.output.clone(),

@@ -144,6 +144,15 @@ pub enum Command {
     /// Change a token's claims or header, then re-sign it.
     #[command(after_help = super::sign::EDIT_MORE, after_long_help = super::sign::EDIT_EXAMPLES)]
     Edit(super::sign::EditArgs),
+    /// Print a valid access token of a saved profile (cached, refreshed or renewed).
+    #[command(after_help = super::oauth::TOKEN_MORE, after_long_help = super::oauth::TOKEN_EXAMPLES)]
+    Token(super::oauth::TokenArgs),
+    /// Forget (and revoke) a profile's tokens.
+    Logout(super::oauth::LogoutArgs),
+    /// Ask the issuer whether a token is active (RFC 7662).
+    Introspect(super::oauth::IntrospectArgs),
+    /// The issuer's userinfo for an access token.
+    Userinfo(super::oauth::UserinfoArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_MORE, after_long_help = COMPLETIONS_EXAMPLES)]
     Completions {
@@ -379,17 +388,22 @@ pub enum Provider {
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// Which login protocol to speak.
-    #[arg(long, value_enum)]
-    pub provider: Provider,
+    /// Which login protocol to speak (or --issuer for OAuth / OpenID Connect).
+    #[arg(long, value_enum, required_unless_present = "issuer")]
+    pub provider: Option<Provider>,
 
     /// Login endpoint (default for immport: https://www.immport.org/auth/token).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
 
     /// User name.
-    #[arg(short = 'u', long = "user", value_name = "USER")]
-    pub user: String,
+    #[arg(
+        short = 'u',
+        long = "user",
+        value_name = "USER",
+        required_unless_present = "issuer"
+    )]
+    pub user: Option<String>,
 
     /// Read the password from standard input (else JWTINSPECT_PASSWORD, else a prompt).
     #[arg(long)]
@@ -398,6 +412,9 @@ pub struct LoginArgs {
     /// Extra request field KEY=VALUE (repeatable), e.g. grant_type=password.
     #[arg(long = "param", value_name = "KEY=VALUE")]
     pub params: Vec<String>,
+
+    #[command(flatten)]
+    pub oauth: Box<super::oauth::OAuthLoginArgs>,
 
     #[command(flatten)]
     pub inspect: InspectArgs,

@@ -4,6 +4,7 @@
 
 mod args;
 pub(crate) mod man;
+pub(crate) mod oauth;
 mod resolve;
 mod serve;
 pub(crate) mod sign;

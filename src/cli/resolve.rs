@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use super::args::{self, ColorWhen, InspectArgs, LoginArgs, NetArgs, RefreshArgs, VerifyArgs};
+use super::args::{
+    self, Cli, ColorWhen, Command, InspectArgs, LoginArgs, NetArgs, RefreshArgs, VerifyArgs,
+};
+use crate::app::task::{LoginHow, Task};
 use crate::config::{
     Environment, KeyRequest, KeySource, LoginRequest, NetOptions, OutputMode, Provider,
     RefreshRequest, Settings,
@@ -12,6 +15,93 @@ use crate::meaning::inspect::Checks;
 use crate::meaning::time::{Clock, Zone};
 use crate::messages;
 use crate::verify::signature as verify;
+
+impl Cli {
+    /// The command line as plain data for `app::run`: settings resolved,
+    /// keys named but not loaded, nothing read or fetched.
+    pub fn into_task(self, env: &Environment) -> Result<Task, Error> {
+        if let Some(names) = self.explain {
+            return Ok(Task::Explain(names));
+        }
+        let inspect = |args: &InspectArgs, inputs: Vec<String>| -> Result<Task, Error> {
+            Ok(Task::Inspect {
+                inputs,
+                settings: Settings::resolve(args, env)?,
+                key: args.key_request()?,
+            })
+        };
+        Ok(match self.command {
+            None => inspect(&self.inspect, self.inputs)?,
+            Some(Command::Decode(args)) => inspect(&args.inspect, args.inputs)?,
+            Some(Command::Verify(args)) => {
+                let v = &args.inspect.verify;
+                let keyed = v.secret.is_some()
+                    || v.secret_file.is_some()
+                    || v.secret_base64.is_some()
+                    || !v.key.is_empty()
+                    || v.jwks_url.is_some()
+                    || v.discover.is_some();
+                if !keyed {
+                    return Err(Error::usage(
+                        "verify needs a key: give --secret, --secret-file, --secret-base64, --key, --jwks-url or --discover (or use decode)",
+                    ));
+                }
+                inspect(&args.inspect, args.inputs)?
+            }
+            Some(Command::Completions { shell }) => {
+                let mut script = Vec::new();
+                super::man::completions(shell, &mut script).map_err(crate::error::write_err)?;
+                Task::Print(script)
+            }
+            Some(Command::Serve(args)) => Task::Serve {
+                port: args.port.unwrap_or(0),
+                open: args.open,
+                base: args.base_settings()?,
+            },
+            Some(Command::Sign(args)) => Task::Sign {
+                spec: args.spec(),
+                json: args.make.json,
+            },
+            Some(Command::Edit(args)) => Task::Sign {
+                spec: args.spec(),
+                json: args.make.json,
+            },
+            Some(Command::Login(args)) => {
+                let settings = Settings::resolve(&args.inspect, env)?;
+                let key = args.inspect.key_request()?;
+                let how = match args.oauth_spec()? {
+                    Some(spec) => LoginHow::OAuth(spec),
+                    None => LoginHow::Provider {
+                        request: args.request()?,
+                        profile: args.oauth.profile.clone(),
+                    },
+                };
+                Task::Login { settings, key, how }
+            }
+            Some(Command::Refresh(args)) => Task::Refresh {
+                settings: Settings::resolve(&args.inspect, env)?,
+                key: args.inspect.key_request()?,
+                request: args.request()?,
+            },
+            Some(Command::Token(args)) => Task::Token {
+                profile: args.profile,
+                min_valid: args.min_valid,
+            },
+            Some(Command::Logout(args)) => Task::Logout {
+                profile: args.profile,
+            },
+            Some(Command::Introspect(args)) => Task::Introspect {
+                settings: Settings::resolve(&args.inspect, env)?,
+                key: args.inspect.key_request()?,
+                spec: args.spec()?,
+            },
+            Some(Command::Userinfo(args)) => Task::Userinfo {
+                spec: args.spec()?,
+                json: args.json,
+            },
+        })
+    }
+}
 
 impl Settings {
     pub fn resolve(args: &InspectArgs, env: &Environment) -> Result<Settings, Error> {
@@ -115,7 +205,7 @@ fn key_request(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyRequest>, E
 }
 
 /// `--cacert`, `--insecure` and `--timeout`.
-fn net_options(net: &NetArgs) -> Result<NetOptions, Error> {
+pub(crate) fn net_options(net: &NetArgs) -> Result<NetOptions, Error> {
     if net.timeout == 0 {
         return Err(Error::usage(
             "--timeout 0: give the number of seconds to wait, at least 1",
@@ -137,8 +227,13 @@ impl InspectArgs {
 
 impl LoginArgs {
     pub(crate) fn request(&self) -> Result<LoginRequest, Error> {
+        let Some(provider) = self.provider else {
+            return Err(Error::usage(
+                "login needs --provider (immport, immport-batch, itempath, form, json) or --issuer URL",
+            ));
+        };
         Ok(LoginRequest {
-            provider: match self.provider {
+            provider: match provider {
                 args::Provider::Immport => Provider::Immport,
                 args::Provider::ImmportBatch => Provider::ImmportBatch,
                 args::Provider::Itempath => Provider::Itempath,
@@ -146,7 +241,7 @@ impl LoginArgs {
                 args::Provider::Json => Provider::Json,
             },
             url: self.url.clone(),
-            user: self.user.clone(),
+            user: self.user.clone().unwrap_or_default(),
             password_stdin: self.password_stdin,
             params: self.params.clone(),
             net: net_options(&self.inspect.net)?,

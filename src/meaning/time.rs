@@ -22,77 +22,102 @@ impl Clock {
         Clock::parse_at(text, Clock::system().now).map(|(clock, _)| clock)
     }
 
-    /// Parse `--now`: RFC 3339, a date (midnight UTC), unix seconds (13 digits
-    /// or more: milliseconds), or relative to `system` (`+5m`, `-2h`, `+1d`).
-    /// The note, when there is one, is for standard error.
+    /// Parse `--now` (the contract's "Time" forms), relative forms counted
+    /// from `system`. The note, when there is one, is for standard error.
     pub fn parse_at(text: &str, system: i64) -> Result<(Clock, Option<String>), String> {
-        let t = text.trim();
-        let bad = || {
-            format!(
-                "invalid --now '{text}': expected RFC 3339 (2026-12-03T12:00:00Z), a date (2026-12-03), unix seconds (1796256000) or a time relative to now (+5m, -2h, +1d)"
-            )
-        };
-        let in_range = |secs: i64| DateTime::from_timestamp(secs, 0).is_some();
-        if let Some(rest) = t.strip_prefix('+').or_else(|| t.strip_prefix('-')) {
-            let secs = parse_duration(rest).ok_or_else(bad)?;
-            let secs = i64::try_from(secs).map_err(|_| bad())?;
-            let now = if t.starts_with('-') {
-                system.checked_sub(secs)
-            } else {
-                system.checked_add(secs)
-            };
-            return match now {
-                Some(now) if in_range(now) => Ok((Clock { now }, None)),
-                _ => Err(bad()),
-            };
-        }
-        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-            let n: i64 = t.parse().map_err(|_| bad())?;
-            if t.len() >= 13 {
-                let now = n / 1000;
-                let note = format!(
-                    "--now {t} has 13 digits or more: taken as milliseconds ({})",
-                    rfc3339(now).unwrap_or_default()
-                );
-                return Ok((Clock { now }, Some(note)));
-            }
-            return if in_range(n) {
-                Ok((Clock { now: n }, None))
-            } else {
-                Err(bad())
-            };
-        }
-        if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-            return Ok((Clock { now: d.timestamp() }, None));
-        }
-        if let Ok(day) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-            if let Some(midnight) = day.and_hms_opt(0, 0, 0) {
-                return Ok((
-                    Clock {
-                        now: midnight.and_utc().timestamp(),
-                    },
-                    None,
-                ));
-            }
-        }
-        Err(bad())
+        parse_time(text, "--now", system, "now").map(|(now, note)| (Clock { now }, note))
     }
 }
 
-/// A duration: seconds (`90`), or a number with a unit (`90s`, `5m`, `1h`, `2d`).
-pub fn parse_duration(text: &str) -> Option<u64> {
+/// A time given to `flag` in the contract's "Time" forms: RFC 3339, a date
+/// (midnight UTC), unix seconds (13 digits or more: milliseconds, with a
+/// note for standard error), or relative to `base` (`+15m`, `-2h`, `+1d`,
+/// `+1h30m`), which messages call `base_name`. One parser serves `--now`
+/// and `sign`'s `--exp`, `--nbf` and `--iat`.
+pub fn parse_time(
+    text: &str,
+    flag: &str,
+    base: i64,
+    base_name: &str,
+) -> Result<(i64, Option<String>), String> {
     let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let n: u64 = digits.parse().ok()?;
-    let scale = match unit.trim() {
-        "" | "s" | "sec" | "secs" => 1,
-        "m" | "min" | "mins" => 60,
-        "h" | "hour" | "hours" => 3600,
-        "d" | "day" | "days" => 86_400,
-        _ => return None,
+    // The relative example fits the flag: a clock moved by minutes, an expiry set ahead.
+    let ahead = if flag == "--now" { "+5m" } else { "+15m" };
+    let bad = || {
+        format!(
+            "invalid {flag} '{text}': expected RFC 3339 (2026-12-03T12:00:00Z), a date (2026-12-03), unix seconds (1796256000) or a time relative to {base_name} ({ahead}, -2h, +1d)"
+        )
     };
-    n.checked_mul(scale)
+    let in_range = |secs: i64| DateTime::from_timestamp(secs, 0).is_some();
+    if let Some(rest) = t.strip_prefix('+').or_else(|| t.strip_prefix('-')) {
+        let secs = parse_duration(rest).ok_or_else(bad)?;
+        let secs = i64::try_from(secs).map_err(|_| bad())?;
+        let at = if t.starts_with('-') {
+            base.checked_sub(secs)
+        } else {
+            base.checked_add(secs)
+        };
+        return match at {
+            Some(at) if in_range(at) => Ok((at, None)),
+            _ => Err(bad()),
+        };
+    }
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = t.parse().map_err(|_| bad())?;
+        if t.len() >= 13 {
+            let at = n / 1000;
+            let note = format!(
+                "{flag} {t} has 13 digits or more: taken as milliseconds ({})",
+                rfc3339(at).unwrap_or_default()
+            );
+            return Ok((at, Some(note)));
+        }
+        return if in_range(n) {
+            Ok((n, None))
+        } else {
+            Err(bad())
+        };
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Ok((d.timestamp(), None));
+    }
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        if let Some(midnight) = day.and_hms_opt(0, 0, 0) {
+            return Ok((midnight.and_utc().timestamp(), None));
+        }
+    }
+    Err(bad())
+}
+
+/// A duration: seconds (`90`), a number with a unit (`90s`, `5m`, `1h`,
+/// `2d`, `1w`), or several (`1h30m`); a bare number counts seconds.
+pub fn parse_duration(text: &str) -> Option<u64> {
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let scale = match rest[..unit].trim() {
+            "" | "s" | "sec" | "secs" => 1,
+            "m" | "min" | "mins" => 60,
+            "h" | "hour" | "hours" => 3600,
+            "d" | "day" | "days" => 86_400,
+            "w" | "week" | "weeks" => 604_800,
+            _ => return None,
+        };
+        total = total.checked_add(n.checked_mul(scale)?)?;
+        rest = &rest[unit..];
+    }
+    Some(total)
 }
 
 /// How times are shown.
@@ -374,6 +399,10 @@ mod tests {
         assert_eq!(parse_duration("soon"), None);
         assert_eq!(parse_duration(""), None);
         assert_eq!(parse_duration("99999999999999999999d"), None);
+        assert_eq!(parse_duration("1h30m"), Some(5400));
+        assert_eq!(parse_duration("1w"), Some(604_800));
+        assert_eq!(parse_duration("5x"), None);
+        assert_eq!(parse_duration("m"), None);
     }
 
     #[test]
@@ -422,5 +451,54 @@ mod tests {
         assert!(numeric_date(&json!(u64::MAX)).is_err());
         assert!(numeric_date(&json!(null)).is_err());
         assert!(numeric_date(&json!([1])).is_err());
+    }
+
+    const BASE: i64 = 1_796_299_200; // 2026-12-03T12:00:00Z
+
+    fn exp(text: &str) -> Result<i64, String> {
+        parse_time(text, "--exp", BASE, "--now").map(|(t, _)| t)
+    }
+
+    #[test]
+    fn every_time_form_of_the_contract() {
+        assert_eq!(exp("+15m"), Ok(BASE + 900));
+        assert_eq!(exp("-2h"), Ok(BASE - 7200));
+        assert_eq!(exp("+1d"), Ok(BASE + 86_400));
+        assert_eq!(exp("+1h30m"), Ok(BASE + 5400));
+        assert_eq!(exp("+90"), Ok(BASE + 90));
+        assert_eq!(exp("1700000000"), Ok(1_700_000_000));
+        assert_eq!(exp("2026-12-03T12:00:00Z"), Ok(BASE));
+        assert_eq!(exp("2026-12-03T13:00:00+01:00"), Ok(BASE));
+        assert_eq!(exp("2026-12-03"), Ok(BASE - 12 * 3600));
+    }
+
+    #[test]
+    fn milliseconds_are_taken_and_said_for_the_flag_given() {
+        let (t, note) = parse_time("1700000000123", "--iat", BASE, "--now").unwrap();
+        assert_eq!(t, 1_700_000_000);
+        let note = note.expect("a note for stderr");
+        assert!(
+            note.starts_with("--iat ") && note.contains("milliseconds"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn junk_times_are_refused_naming_the_flag_and_the_forms() {
+        for junk in [
+            "",
+            "soon",
+            "+",
+            "+5x",
+            "15m",
+            "2026-13-01",
+            "+99999999999999999999d",
+        ] {
+            let why = exp(junk).unwrap_err();
+            assert!(
+                why.starts_with("invalid --exp") && why.contains("relative to --now (+15m"),
+                "{why}"
+            );
+        }
     }
 }

@@ -99,6 +99,10 @@ impl Http {
             .redirect(policy)
             .timeout(opts.timeout)
             .connect_timeout(opts.timeout)
+            // A connection idle longer than servers commonly keep one open
+            // (Node's 5 s) is not reused: a device-flow poll every 5 s or more
+            // would otherwise race the server's close and fail with a reset.
+            .pool_idle_timeout(Duration::from_secs(4))
             .user_agent(concat!("jwtinspect/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = &opts.cacert {
             let pem = std::fs::read(path)
@@ -141,12 +145,39 @@ impl Http {
 
     /// POST `body`, with `Authorization: Bearer <bearer>` when given.
     pub fn post(&self, url: &str, body: &Body, bearer: Option<&Secret>) -> Result<Response, Error> {
+        let header = bearer.map(|t| Secret::new(format!("Bearer {}", t.expose())));
+        self.post_authorized(url, body, header.as_ref())
+    }
+
+    /// GET with `Authorization: Bearer <bearer>` (userinfo).
+    pub fn get_bearer(&self, url: &str, bearer: &Secret) -> Result<Response, Error> {
+        let req = self
+            .client
+            .get(parse_url(url)?)
+            .header("Accept", "application/json")
+            .bearer_auth(bearer.expose());
+        self.send(url, req)
+    }
+
+    /// POST `body` with this whole `Authorization` header value when given
+    /// (`Basic ...` for OAuth client authentication).
+    pub fn post_authorized(
+        &self,
+        url: &str,
+        body: &Body,
+        authorization: Option<&Secret>,
+    ) -> Result<Response, Error> {
         let mut req = self
             .client
             .post(parse_url(url)?)
             .header("Accept", "application/json");
-        if let Some(token) = bearer {
-            req = req.bearer_auth(token.expose());
+        if let Some(value) = authorization {
+            let mut header =
+                reqwest::header::HeaderValue::from_str(value.expose()).map_err(|_| {
+                    Error::usage("the Authorization header holds characters HTTP does not allow")
+                })?;
+            header.set_sensitive(true);
+            req = req.header(reqwest::header::AUTHORIZATION, header);
         }
         req = match body {
             Body::Empty => req,

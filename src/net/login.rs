@@ -100,6 +100,13 @@ pub const JSON: ProviderSpec = ProviderSpec {
 };
 
 impl ProviderSpec {
+    /// The provider of this `--provider` name (a saved profile's `kind`).
+    pub(crate) fn named(name: &str) -> Option<&'static ProviderSpec> {
+        [&IMMPORT, &IMMPORT_BATCH, &ITEMPATH, &FORM, &JSON]
+            .into_iter()
+            .find(|p| p.name == name)
+    }
+
     pub fn of(provider: Provider) -> &'static ProviderSpec {
         match provider {
             Provider::Immport => &IMMPORT,
@@ -147,26 +154,44 @@ impl Answer {
 /// `jwtinspect login`: POST the credentials, return the checked answer.
 pub fn login(args: &LoginRequest, env: &Environment) -> Result<Answer, Error> {
     let spec = ProviderSpec::of(args.provider);
-    let url = match (&args.url, spec.default_url) {
-        (Some(url), _) => url.as_str(),
-        (None, Some(url)) => url,
-        (None, None) => {
-            return Err(Error::usage(format!(
-                "--provider {} needs --url, e.g. --url {}",
-                spec.name, spec.url_example
-            )))
-        }
-    };
+    let url = provider_url(spec, args.url.as_deref())?;
     if args.user.is_empty() {
         return Err(Error::usage("-u/--user is empty; give the user name"));
     }
     let params = parse_params(&args.params, spec)?;
     let http = Http::for_credentials(&args.net)?;
     let password = password(args, env, url)?;
-    warn_if_plain_http(url);
+    login_with(&http, spec, url, &args.user, &password, params)
+}
 
+/// The login URL of a provider: `--url`, else its default.
+pub(crate) fn provider_url<'a>(
+    spec: &ProviderSpec,
+    url: Option<&'a str>,
+) -> Result<&'a str, Error> {
+    match (url, spec.default_url) {
+        (Some(url), _) => Ok(url),
+        (None, Some(url)) => Ok(url),
+        (None, None) => Err(Error::usage(format!(
+            "--provider {} needs --url, e.g. --url {}",
+            spec.name, spec.url_example
+        ))),
+    }
+}
+
+/// POST a provider's login form with this user and password (also the
+/// `token` helper's unattended re-login).
+pub(crate) fn login_with(
+    http: &Http,
+    spec: &ProviderSpec,
+    url: &str,
+    user: &str,
+    password: &Secret,
+    params: Vec<(String, Secret)>,
+) -> Result<Answer, Error> {
+    warn_if_plain_http(url);
     let mut fields = vec![
-        (spec.user_field.to_owned(), Secret::new(args.user.clone())),
+        (spec.user_field.to_owned(), Secret::new(user)),
         (spec.password_field.to_owned(), password.clone()),
     ];
     fields.extend(params);
@@ -179,7 +204,7 @@ pub fn login(args: &LoginRequest, env: &Environment) -> Result<Answer, Error> {
         url,
         &response,
         spec.access_keys,
-        &spellings(Some(&args.user), &password),
+        &spellings(Some(user), password),
     )
 }
 
@@ -192,8 +217,13 @@ pub fn refresh(args: &RefreshRequest, env: &Environment) -> Result<Answer, Error
         ));
     }
     let http = Http::for_credentials(&args.net)?;
-    let response = http.post(&args.url, &Body::Empty, Some(&token))?;
-    check_answer(&args.url, &response, ACCESS_KEYS, &spellings(None, &token))
+    refresh_with(&http, &args.url, &token)
+}
+
+/// POST to a refresh URL with the refresh token as Bearer.
+pub(crate) fn refresh_with(http: &Http, url: &str, token: &Secret) -> Result<Answer, Error> {
+    let response = http.post(url, &Body::Empty, Some(token))?;
+    check_answer(url, &response, ACCESS_KEYS, &spellings(None, token))
 }
 
 /// How a token says it is an access token (`type: access`, Cognito's
@@ -521,8 +551,10 @@ fn server_message(json: &Value) -> Option<&str> {
     })
 }
 
-/// Server-supplied text fit for one line: escaped, whitespace folded, cut at `MESSAGE_LIMIT`.
-fn excerpt(text: &str) -> String {
+/// Server-supplied text fit for one line: escaped, whitespace folded, cut
+/// at `MESSAGE_LIMIT`, tokens shown by their start and length only. The one
+/// way net/ quotes what a server said (login, OAuth, JWKS).
+pub(crate) fn excerpt(text: &str) -> String {
     let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     sanitize::quote(&mask_tokens(&folded), MESSAGE_LIMIT)
 }

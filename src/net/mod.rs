@@ -4,3 +4,4 @@
 pub(crate) mod http;
 pub(crate) mod jwks;
 pub(crate) mod login;
+pub(crate) mod oauth;

@@ -9,7 +9,6 @@
 pub(crate) mod draft;
 pub(crate) mod encrypt;
 pub(crate) mod key;
-pub(crate) mod time;
 
 use std::io::Read;
 
@@ -102,7 +101,7 @@ pub fn make(spec: &Spec) -> Result<Made, Error> {
     let mut notes = Vec::new();
     let clock = chrono::Utc::now().timestamp();
     let now = match &spec.now {
-        Some(t) => time::parse(t, "--now", clock, &mut notes).map_err(Error::Usage)?,
+        Some(t) => at(t, "--now", clock, "the clock", &mut notes).map_err(Error::Usage)?,
         None => clock,
     };
     let command = match spec.start {
@@ -275,7 +274,7 @@ fn apply(
         claims.insert("jti".into(), Value::String(jti.clone()));
     }
     let iat = match &spec.iat {
-        Some(t) => Some(time::parse(t, "--iat", now, notes)?),
+        Some(t) => Some(at(t, "--iat", now, "--now", notes)?),
         None if draft.plain && !spec.no_iat && !claims.contains_key("iat") => Some(now),
         None => None,
     };
@@ -285,13 +284,13 @@ fn apply(
             "nbf",
             spec.nbf
                 .as_ref()
-                .map(|t| time::parse(t, "--nbf", now, notes)),
+                .map(|t| at(t, "--nbf", now, "--now", notes)),
         ),
         (
             "exp",
             spec.exp
                 .as_ref()
-                .map(|t| time::parse(t, "--exp", now, notes)),
+                .map(|t| at(t, "--exp", now, "--now", notes)),
         ),
     ] {
         if let Some(v) = value {
@@ -332,4 +331,18 @@ fn read_arg(arg: &str, what: &str) -> Result<String, Error> {
             .map_err(|e| Error::io(format!("reading {what} {}", path.display()), e));
     }
     Ok(arg.to_owned())
+}
+
+/// A time given to `flag` (the contract's "Time" forms), relative forms
+/// counted from `base` (`base_name` in messages); a note goes to `notes`.
+fn at(
+    text: &str,
+    flag: &str,
+    base: i64,
+    base_name: &str,
+    notes: &mut Vec<String>,
+) -> Result<i64, String> {
+    let (secs, note) = crate::meaning::time::parse_time(text, flag, base, base_name)?;
+    notes.extend(note);
+    Ok(secs)
 }

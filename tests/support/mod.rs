@@ -3,6 +3,7 @@
 //! helpers to run the binary and mint tokens. Never the internet.
 #![allow(dead_code)]
 
+pub mod oidc;
 pub mod server;
 
 use std::path::PathBuf;

@@ -282,7 +282,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn url_decode_pairs(body: &str) -> Vec<(String, String)> {
+pub fn url_decode_pairs(body: &str) -> Vec<(String, String)> {
     body.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {

@@ -164,4 +164,35 @@ fn peak_memory_follows_the_largest_token_not_its_members_or_the_workers() {
             );
         }
     }
+    // Big tokens between runs of small ones: each big token's buffers are
+    // let go once it is written, not kept for the batches after it (one
+    // kept buffer per batch in flight grew with the number of workers).
+    let small = token(200, "1");
+    let mut mixed = String::new();
+    for _ in 0..6 {
+        mixed.push_str(&format!("{long}\n"));
+        for _ in 0..300 {
+            mixed.push_str(&format!("{small}\n"));
+        }
+    }
+    for workers in [2, 8] {
+        let mut out = Vec::with_capacity(14 * long.len());
+        let peak = peak_of(|| {
+            let _ = jwtinspect::json_bytes_parallel(
+                mixed.as_bytes(),
+                settings(OutputMode::Json),
+                &mut out,
+                workers,
+            );
+        });
+        eprintln!(
+            "mixed, {workers} workers: peak {:.1}x the big token",
+            peak as f64 / long.len() as f64
+        );
+        assert!(
+            peak <= bound(long.len(), false),
+            "big and small tokens, {workers} workers: {peak} bytes at the peak for {}-byte tokens",
+            long.len()
+        );
+    }
 }

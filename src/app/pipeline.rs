@@ -34,6 +34,9 @@ const BATCH_BYTES: usize = 256 * 1024;
 /// A token this long is handed over alone, with no other batch in flight,
 /// so peak memory follows the largest token, not the number of workers.
 const BIG_TOKEN: usize = 1024 * 1024;
+/// A buffer back from the writer is reused up to this size (a batch's text
+/// or lines; a batch is cut at BATCH_BYTES), else dropped.
+const SPARE_KEPT: usize = 4 * BATCH_BYTES;
 /// Batches queued or being worked on, per worker.
 const IN_FLIGHT_PER_WORKER: usize = 2;
 
@@ -181,6 +184,14 @@ fn write_in_order<W: Write>(
                 done.lines.clear();
                 done.batch.text.clear();
                 done.batch.items.clear();
+                // A big token's buffers are let go, not kept for the next
+                // batches: kept, each batch in flight could come to hold one.
+                if done.lines.capacity() > SPARE_KEPT {
+                    done.lines = Vec::new();
+                }
+                if done.batch.text.capacity() > SPARE_KEPT {
+                    done.batch.text = String::new();
+                }
                 // The reading thread may have stopped (an error): no matter.
                 let _ = spare.send((done.batch, done.lines));
             }

@@ -274,7 +274,7 @@ def openssl_verify_rate(what, seconds):
 
 def p4_verify():
     runs = env_int("BENCH_P4_RUNS", 5)
-    seconds = env_int("BENCH_OPENSSL_SECONDS", 2)
+    seconds = env_int("BENCH_OPENSSL_SECONDS", 3)
     have_openssl = which("openssl")
     if not have_openssl:
         say("P4: no openssl to compare with (apt-get install openssl); jwtinspect alone")

@@ -4,7 +4,7 @@
 Each row doubles the input from 1 to 16 MB; linear work shows as time and
 peak RSS doubling with it (a quadratic path quadruples). Usage:
 
-    cargo build --release && python3 benches/linear.py [L14 L14w16 L15 L16 L16p L17]
+    cargo build --release && python3 benches/linear.py [L14 L14w16 L15 L16 L16p L16s L17]
 
 BENCH_BIN measures another build (an older commit's binary, for a before
 table). A row stops growing once a run takes longer than BENCH_CAP seconds
@@ -15,6 +15,7 @@ L14w16  the same wrapped at 16 columns
 L15     one token, deeply nested long keys, many duplicate members (--json)
 L16     one big token of tiny members, --json on two workers, four copies
 L16p    the same, --print-token
+L16s    one big token of 1000-character strings (decoded in full), --json, four copies
 L17     stdin as a terminal: time until the first token shows, one line typed
 """
 
@@ -76,6 +77,15 @@ def big_token(n: int) -> bytes:
     return f"{HEADER}.{b64url(claims.encode())}.c2ln\n".encode()
 
 
+def big_token_long(n: int) -> bytes:
+    """One token of about n bytes whose claims are long strings: under the value
+    limit, so decoded in full (L16 and L16p are refused at the limit)."""
+    item = '"' + "x" * 1000 + '"'
+    count = max((n * 3 // 4) // (len(item) + 1), 1)
+    claims = '{"sub":"a","l":[' + ",".join(item for _ in range(count)) + "]}"
+    return f"{HEADER}.{b64url(claims.encode())}.c2ln\n".encode()
+
+
 def run(args, data: bytes):
     """Wall time and the child's peak RSS (KiB) of one run with `data` on stdin."""
     path = "/tmp/jwtinspect-linear.in"
@@ -134,7 +144,7 @@ def first_token_latency():
 
 
 def main():
-    want = set(sys.argv[1:]) or {"L14", "L14w16", "L15", "L16", "L16p", "L17"}
+    want = set(sys.argv[1:]) or {"L14", "L14w16", "L15", "L16", "L16p", "L16s", "L17"}
     print("binary:", BIN)
     if "L14" in want:
         row("L14 base64 -w 76", lambda n: wrapped_base64(n, 76), ["--print-token"])
@@ -146,6 +156,8 @@ def main():
         row("L16 big token x4, two workers", big_token, ["--json"], copies=4)
     if "L16p" in want:
         row("L16p big token x4", big_token, ["--print-token"], copies=4)
+    if "L16s" in want:
+        row("L16s big token of long strings x4", big_token_long, ["--json"], copies=4)
     if "L17" in want:
         first_token_latency()
     resource.getrusage(resource.RUSAGE_CHILDREN)

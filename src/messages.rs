@@ -8,6 +8,23 @@ pub fn error(text: &str) {
     eprintln!("jwtinspect: {}", sanitize::escape(text));
 }
 
+/// `jwtinspect: TEXT` on standard error for each of `texts`, in one write:
+/// a bulk `--json` run reports tens of thousands of failed checks, and
+/// `eprintln!` makes two or three system calls of each (stderr is unbuffered).
+pub fn errors(texts: &[String]) {
+    if texts.is_empty() {
+        return;
+    }
+    let mut out = String::new();
+    for text in texts {
+        out.push_str("jwtinspect: ");
+        out.push_str(&sanitize::escape(text));
+        out.push('\n');
+    }
+    // As eprintln! would, but a closed standard error is no reason to stop.
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), out.as_bytes());
+}
+
 /// `jwtinspect: TEXT` on standard error: news that is neither error nor
 /// warning (the address `serve` listens on).
 pub fn note(text: &str) {

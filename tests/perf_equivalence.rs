@@ -211,3 +211,71 @@ fn arguments_match_the_reference() {
         "{checked:?}"
     );
 }
+
+/// Keys parsed once and kept (the bulk `--key` path) judge every token as
+/// the key parsed on every call did: every key form (SPKI, PKCS#1, a
+/// certificate, JWK members), every signing algorithm, and broken
+/// signatures (altered payload, non-canonical base64url, cut short, another
+/// key, another alg, ECDSA r = 0 and DER). The reference was written by the
+/// build before keys were kept (`testdata/make_verify_sample.py` made the tokens).
+#[test]
+fn verification_matches_the_reference() {
+    let keys = [
+        "keys/rsa-public.pem",
+        "keys/rsa-public-pkcs1.pem",
+        "keys/rsa-cert.pem",
+        "keys/rsa2-public.pem",
+        "keys/rsa1024-public.pem",
+        "keys/ec-256-public.pem",
+        "keys/ec-256-cert.pem",
+        "keys/ec-384-public.pem",
+        "keys/ec-521-public.pem",
+        "keys/ed25519-public.pem",
+        "keys/secp256k1-public.pem",
+        "verify-sample.jwks.json",
+    ];
+    let mut all = String::new();
+    // What verification decides, of each line: the source, `signature`,
+    // `findings` and `ok`; the human report's signature lines; stderr.
+    let mut run = |args: &[&str]| {
+        let out = jwtinspect()
+            .current_dir(testdata(""))
+            .args(args)
+            .output()
+            .expect("run jwtinspect");
+        all += &format!(
+            "$ jwtinspect {}: exit {:?}\n",
+            args.join(" "),
+            out.status.code()
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        for line in stdout.lines() {
+            match serde_json::from_str::<serde_json::Value>(line) {
+                Ok(v) => {
+                    let kept = [&v["source"], &v["signature"], &v["findings"], &v["ok"]];
+                    all += &serde_json::to_string(&kept).expect("JSON");
+                    all.push('\n');
+                }
+                Err(_) if line.to_lowercase().contains("signature") => {
+                    all += line;
+                    all.push('\n');
+                }
+                Err(_) => {}
+            }
+        }
+        all += &String::from_utf8_lossy(&out.stderr);
+    };
+    for key in keys {
+        run(&["--json", "--now", NOW, "--key", key, "verify-sample.jwt"]);
+    }
+    run(&[
+        "--color",
+        "never",
+        "--now",
+        NOW,
+        "--key",
+        "verify-sample.jwks.json",
+        "verify-sample.jwt",
+    ]);
+    check("verify-sample.expected.txt", all.as_bytes());
+}

@@ -362,6 +362,51 @@ fn text_glued_to_a_whole_argument_is_a_trailing_text_error() {
     }
 }
 
+#[test]
+fn text_glued_inside_streamed_json_lines_is_a_trailing_text_error() {
+    let token = hs256(&claims());
+    // The first value of a stream is parsed whole; the JSON Lines after it
+    // are scanned as text: a string value there is as whole as in the first.
+    let mut input = format!("{}\n", json!({ "access_token": token }));
+    for glued in ["?", ".", ".foo", "!", ","] {
+        input.push_str(&format!(
+            "{}\n",
+            json!({ "access_token": format!("{token}{glued}") })
+        ));
+    }
+    // Free text inside a string stays free text: punctuation, then words.
+    input.push_str(&format!(
+        "{}\n",
+        json!({ "msg": format!("see {token}? ok") })
+    ));
+    input.push_str(&format!(
+        "{}\n",
+        json!({ "access_token": format!("{token}? ok") })
+    ));
+    let out = jwtinspect()
+        .args(["--now", NOW_ARG, "--json", "--secret", SECRET])
+        .write_stdin(input)
+        .output()
+        .expect("run jwtinspect");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 8, "{}", context(&out));
+    let glued: Vec<bool> = lines
+        .iter()
+        .map(|l| finding(l, "trailing-text").is_some())
+        .collect();
+    assert_eq!(
+        glued,
+        [false, true, true, true, true, true, false, false],
+        "{}",
+        context(&out)
+    );
+    for line in &lines[1..6] {
+        assert_ne!(line["signature"]["verified"], json!(true), "{line}");
+    }
+    assert_eq!(lines[6]["signature"]["verified"], json!(true));
+    assert_eq!(out.status.code(), Some(1), "{}", context(&out));
+}
+
 // ------------------------------------------- 13.6 / 12.9 whitespace headers
 
 #[test]

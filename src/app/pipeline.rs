@@ -4,18 +4,21 @@
 //! token in `--json` mode, and it is nearly all of the work on a dump of
 //! tokens (the parse of the claims alone is over half). So the thread that
 //! reads and scans the input hands tokens over in batches to one worker per
-//! processor; each worker formats a whole batch into one buffer, and the
-//! reading thread writes the buffers in the order the batches were made. At
-//! most `IN_FLIGHT_PER_WORKER` batches per worker wait at any time, so memory
-//! stays bounded however long the input. The human report keeps its own
+//! processor; each worker formats a whole batch into one buffer, and a writer
+//! thread writes the buffers in the order the batches were made, so the
+//! reading thread never waits on the output (through a pipe it used to: each
+//! ~230 KB write blocked it until the reader had drained the pipe four
+//! times, and the workers ran dry meanwhile). At most `IN_FLIGHT_PER_WORKER`
+//! batches per worker wait at any time, so memory stays bounded however long
+//! the input. The human report keeps its own
 //! order-dependent state (numbering, the glossary) and stays on one thread.
 
-use std::collections::VecDeque;
 use std::io::Write;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::thread::{JoinHandle, Scope, ScopedJoinHandle};
 
 use crate::app::reporter::{Judge, Reporter};
 use crate::config::{OutputMode, Settings};
@@ -31,6 +34,9 @@ const BATCH_BYTES: usize = 256 * 1024;
 /// A token this long is handed over alone, with no other batch in flight,
 /// so peak memory follows the largest token, not the number of workers.
 const BIG_TOKEN: usize = 1024 * 1024;
+/// A buffer back from the writer is reused up to this size (a batch's text
+/// or lines; a batch is cut at BATCH_BYTES), else dropped.
+const SPARE_KEPT: usize = 4 * BATCH_BYTES;
 /// Batches queued or being worked on, per worker.
 const IN_FLIGHT_PER_WORKER: usize = 2;
 
@@ -130,23 +136,97 @@ fn work(job: Job, judge: &Judge) -> Done {
     done
 }
 
-/// The `--json` reporter on worker threads.
-pub struct Pipeline<W: Write> {
-    out: W,
-    jobs: Option<SyncSender<Job>>,
-    workers: Vec<JoinHandle<()>>,
-    /// Batches handed over, oldest first: their lines are written in this order.
-    pending: VecDeque<Receiver<Done>>,
-    in_flight: usize,
-    batch: Batch,
-    /// Buffers back from the workers, for the next batches.
-    spare: Vec<(Batch, Vec<u8>)>,
-    code: Exit,
-    reported: u64,
+/// What the reading thread tells the writer, in input order.
+enum ToWriter {
+    /// A batch handed to the workers: its lines come on this channel.
+    Batch(Receiver<Done>),
+    /// The input is read: answer with how many of its tokens were reported.
+    EndInput(SyncSender<u64>),
+    /// Answer once every batch handed over before this is written.
+    Drained(SyncSender<()>),
 }
 
-impl<W: Write> Pipeline<W> {
-    pub fn new(settings: Settings, out: W, workers: usize) -> Self {
+/// What the writer thread shares with the reading thread.
+struct Written {
+    /// The exit code of the tokens judged so far (also when writing stopped).
+    code: Mutex<Exit>,
+    /// Batches handed over and not yet written.
+    unwritten: AtomicUsize,
+}
+
+/// The writer thread: each batch's lines in the order the batches were
+/// made, then the buffers back to the reading thread. It is the only thread
+/// that blocks on the output, so a pipe that is slow to drain (or a reader
+/// that only gets a processor now and then) holds up neither the scan nor
+/// the workers until `in_flight` batches wait.
+fn write_in_order<W: Write>(
+    mut out: W,
+    order: Receiver<ToWriter>,
+    spare: mpsc::Sender<(Batch, Vec<u8>)>,
+    written: &Written,
+) -> Result<(), Error> {
+    let mut reported = 0;
+    for message in order {
+        match message {
+            ToWriter::Batch(receive) => {
+                let Ok(mut done) = receive.recv() else {
+                    return Err(Error::Internal("a worker thread stopped".into()));
+                };
+                // Judged, whether or not the lines can still be written.
+                if let Ok(mut code) = written.code.lock() {
+                    *code = code.merge(done.code);
+                }
+                messages::errors(&done.failures);
+                done.failures.clear();
+                out.write_all(&done.lines).map_err(write_err)?;
+                reported += done.reported;
+                written.unwritten.fetch_sub(1, Ordering::AcqRel);
+                done.lines.clear();
+                done.batch.text.clear();
+                done.batch.items.clear();
+                // A big token's buffers are let go, not kept for the next
+                // batches: kept, each batch in flight could come to hold one.
+                if done.lines.capacity() > SPARE_KEPT {
+                    done.lines = Vec::new();
+                }
+                if done.batch.text.capacity() > SPARE_KEPT {
+                    done.batch.text = String::new();
+                }
+                // The reading thread may have stopped (an error): no matter.
+                let _ = spare.send((done.batch, done.lines));
+            }
+            ToWriter::EndInput(reply) => {
+                let _ = reply.send(std::mem::take(&mut reported));
+            }
+            ToWriter::Drained(reply) => {
+                let _ = reply.send(());
+            }
+        }
+    }
+    out.flush().map_err(write_err)
+}
+
+/// The `--json` reporter on worker threads, with a writer thread of its own
+/// (scoped: `out` need only outlive the scope).
+pub struct Pipeline<'scope> {
+    jobs: Option<SyncSender<Job>>,
+    workers: Vec<JoinHandle<()>>,
+    /// Batches in input order, to the writer; at most `in_flight` wait.
+    order: Option<SyncSender<ToWriter>>,
+    writer: Option<ScopedJoinHandle<'scope, Result<(), Error>>>,
+    written: Arc<Written>,
+    batch: Batch,
+    /// Buffers back from the writer, for the next batches.
+    spare: Receiver<(Batch, Vec<u8>)>,
+}
+
+impl<'scope> Pipeline<'scope> {
+    pub fn new<'env, W: Write + Send + 'scope>(
+        scope: &'scope Scope<'scope, 'env>,
+        settings: Settings,
+        out: W,
+        workers: usize,
+    ) -> Self {
         let (jobs, queue) = mpsc::sync_channel::<Job>(workers);
         let queue = Arc::new(Mutex::new(queue));
         let judge = Judge::new(&settings);
@@ -167,83 +247,80 @@ impl<W: Write> Pipeline<W> {
                 })
             })
             .collect();
+        let (order, to_write) = mpsc::sync_channel(workers * IN_FLIGHT_PER_WORKER);
+        let (give_back, spare) = mpsc::channel();
+        let written = Arc::new(Written {
+            code: Mutex::new(Exit::Ok),
+            unwritten: AtomicUsize::new(0),
+        });
+        let shared = Arc::clone(&written);
+        let writer = scope.spawn(move || write_in_order(out, to_write, give_back, &shared));
         Pipeline {
-            out,
             jobs: Some(jobs),
             workers: handles,
-            pending: VecDeque::new(),
-            in_flight: workers * IN_FLIGHT_PER_WORKER,
+            order: Some(order),
+            writer: Some(writer),
+            written,
             batch: Batch::default(),
-            spare: Vec::new(),
-            code: Exit::Ok,
-            reported: 0,
+            spare,
         }
     }
 
-    /// Hand the current batch to the workers.
+    /// Hand the current batch to the workers, and its place in line to the writer.
     fn submit(&mut self) -> Result<(), Error> {
         if self.batch.items.is_empty() {
             return Ok(());
         }
-        while self.pending.len() >= self.in_flight {
-            self.write_oldest()?;
-        }
         let (done, receive) = mpsc::sync_channel(1);
-        let (next, lines) = self.spare.pop().unwrap_or_default();
+        // The writer gives buffers back as it goes; a new one only when none is back yet.
+        let (next, lines) = self.spare.try_recv().unwrap_or_default();
         let batch = std::mem::replace(&mut self.batch, next);
         let job = Job { batch, lines, done };
+        self.written.unwritten.fetch_add(1, Ordering::AcqRel);
         let sent = self.jobs.as_ref().map(|jobs| jobs.send(job));
         if let Some(Err(_)) = sent {
-            return Err(self.worker_died());
+            return Err(self.stopped());
         }
-        self.pending.push_back(receive);
-        Ok(())
+        self.tell_writer(ToWriter::Batch(receive))
     }
 
-    /// Write every batch handed over, in order.
+    /// Wait until every batch handed over is written.
     fn drain(&mut self) -> Result<(), Error> {
-        while !self.pending.is_empty() {
-            self.write_oldest()?;
+        let (reply, drained) = mpsc::sync_channel(1);
+        self.tell_writer(ToWriter::Drained(reply))?;
+        match drained.recv() {
+            Ok(()) => Ok(()),
+            Err(_) => Err(self.stopped()),
         }
-        Ok(())
     }
 
-    /// Wait for the oldest batch and write its lines.
-    fn write_oldest(&mut self) -> Result<(), Error> {
-        let Some(receive) = self.pending.pop_front() else {
-            return Ok(());
-        };
-        let Ok(mut done) = receive.recv() else {
-            return Err(self.worker_died());
-        };
-        // Judged, whether or not the lines can still be written.
-        self.code = self.code.merge(done.code);
-        for line in done.failures.drain(..) {
-            messages::error(&line);
+    fn tell_writer(&mut self, message: ToWriter) -> Result<(), Error> {
+        match self.order.as_ref().map(|order| order.send(message)) {
+            Some(Ok(())) => Ok(()),
+            _ => Err(self.stopped()),
         }
-        self.out.write_all(&done.lines).map_err(write_err)?;
-        self.reported += done.reported;
-        done.lines.clear();
-        done.batch.text.clear();
-        done.batch.items.clear();
-        self.spare.push((done.batch, done.lines));
-        Ok(())
     }
 
-    /// A worker ended without answering: it panicked (its hook has said so).
-    /// Carry the panic on here, as the one-thread report would.
-    fn worker_died(&mut self) -> Error {
+    /// A worker or the writer ended early: a worker panicked (its hook has
+    /// said so; the panic is carried on here, as the one-thread report
+    /// would), or the writer met an error (returned).
+    fn stopped(&mut self) -> Error {
         self.jobs = None;
+        self.order = None;
         for handle in self.workers.drain(..) {
             if let Err(panic) = handle.join() {
                 std::panic::resume_unwind(panic);
             }
         }
-        Error::Input("internal error: a worker thread stopped; please report it".into())
+        match self.writer.take().map(ScopedJoinHandle::join) {
+            Some(Ok(Err(e))) => e,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            _ => Error::Internal("a worker thread stopped".into()),
+        }
     }
 }
 
-impl<W: Write> Reporter for Pipeline<W> {
+impl Reporter for Pipeline<'_> {
     fn token(&mut self, found: Found) -> Result<(), Error> {
         if found.token.len() >= BIG_TOKEN {
             // A big token is worked on alone: whatever the number of workers,
@@ -263,27 +340,38 @@ impl<W: Write> Reporter for Pipeline<W> {
 
     fn end_input(&mut self) -> Result<u64, Error> {
         self.submit()?;
-        while !self.pending.is_empty() {
-            self.write_oldest()?;
+        let (reply, count) = mpsc::sync_channel(1);
+        self.tell_writer(ToWriter::EndInput(reply))?;
+        match count.recv() {
+            Ok(n) => Ok(n),
+            Err(_) => Err(self.stopped()),
         }
-        Ok(std::mem::take(&mut self.reported))
     }
 
     fn finish(&mut self) -> Result<(), Error> {
         self.end_input()?;
-        self.out.flush().map_err(write_err)
+        self.order = None;
+        match self.writer.take().map(ScopedJoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Err(Error::Internal("the writer thread stopped".into())),
+        }
     }
 
     fn code(&self) -> Exit {
-        self.code
+        self.written
+            .code
+            .lock()
+            .map_or(Exit::Internal, |code| *code)
     }
 }
 
-impl<W: Write> Drop for Pipeline<W> {
+impl Drop for Pipeline<'_> {
     fn drop(&mut self) {
-        // No more jobs: each worker ends after the one it is on.
+        // No more jobs or batches: each worker ends after the one it is on,
+        // the writer after the batches it was given (the scope joins it).
         self.jobs = None;
-        self.pending.clear();
+        self.order = None;
         for handle in self.workers.drain(..) {
             let _ = handle.join();
         }
@@ -293,17 +381,19 @@ impl<W: Write> Drop for Pipeline<W> {
 /// `--json` over `bytes` (read as standard input is) on `workers` threads:
 /// the parallel path without a process, for the fuzz target, which holds it
 /// to what one thread writes.
-pub fn json_bytes_parallel<W: Write>(
+pub fn json_bytes_parallel<W: Write + Send>(
     bytes: &[u8],
     settings: Settings,
     out: W,
     workers: usize,
 ) -> Result<Exit, Error> {
-    let mut p = Pipeline::new(settings, out, workers);
-    crate::scan::input::for_each_token_read(&mut &bytes[..], "stdin", &mut |f| p.token(f))?;
-    p.end_input()?;
-    p.finish()?;
-    Ok(p.code())
+    std::thread::scope(|scope| {
+        let mut p = Pipeline::new(scope, settings, out, workers);
+        crate::scan::input::for_each_token_read(&mut &bytes[..], "stdin", &mut |f| p.token(f))?;
+        p.end_input()?;
+        p.finish()?;
+        Ok(p.code())
+    })
 }
 
 #[cfg(test)]
@@ -390,22 +480,24 @@ mod tests {
         let small = format!("{header}.{}.c2ln", b64(r#"{"sub":"a"}"#));
         for workers in [1, 2, 4] {
             let mut out = Vec::new();
-            let mut p = Pipeline::new(settings(), &mut out, workers);
             let mut left_in_flight = Vec::new();
-            for token in [&small, &big, &small, &big, &big] {
-                let found = Found {
-                    source: "stdin",
-                    field: None,
-                    token,
-                    trailing: None,
-                    in_response: false,
-                };
-                p.token(found).unwrap();
-                if token.len() >= BIG_TOKEN {
-                    left_in_flight.push(p.pending.len());
+            std::thread::scope(|s| {
+                let mut p = Pipeline::new(s, settings(), &mut out, workers);
+                for token in [&small, &big, &small, &big, &big] {
+                    let found = Found {
+                        source: "stdin",
+                        field: None,
+                        token,
+                        trailing: None,
+                        in_response: false,
+                    };
+                    p.token(found).unwrap();
+                    if token.len() >= BIG_TOKEN {
+                        left_in_flight.push(p.written.unwritten.load(Ordering::Acquire));
+                    }
                 }
-            }
-            assert!(p.finish().is_ok());
+                assert!(p.finish().is_ok());
+            });
             assert_eq!(left_in_flight, [0, 0, 0], "{workers} workers");
         }
     }
@@ -417,9 +509,47 @@ mod tests {
         assert!(one.len() > 100_000);
         for workers in [1, 2, 3] {
             let mut many = Vec::new();
-            let code = report(Pipeline::new(settings(), &mut many, workers));
+            let code =
+                std::thread::scope(|s| report(Pipeline::new(s, settings(), &mut many, workers)));
             assert_eq!(code, one_code);
             assert!(many == one, "{workers} workers");
+        }
+    }
+
+    /// Output that takes `room` bytes, then fails as a closed pipe does.
+    struct Closing {
+        room: usize,
+    }
+
+    impl Write for Closing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A reader that goes away (`| head`) ends the run quietly, with the
+    /// exit code of the tokens judged so far, and no thread left waiting.
+    #[test]
+    fn a_closed_output_ends_the_run_as_one_thread_does() {
+        let mut one = Vec::new();
+        let _ = report(Sequential::new(settings(), &mut one));
+        for room in [0, 1000, one.len() / 2] {
+            for workers in [1, 2] {
+                let got = std::thread::scope(|s| {
+                    report(Pipeline::new(s, settings(), Closing { room }, workers))
+                });
+                let want = report(Sequential::new(settings(), Closing { room }));
+                assert_eq!(got, want, "room {room}, {workers} workers");
+            }
         }
     }
 }

@@ -334,14 +334,20 @@ fn anchored_candidate(buf: &[u8], at: usize, eof: bool) -> Outcome {
     }
     let value_key = json_key_before(buf, at);
     // A whole JSON string value with text glued to the token's end
-    // (`"h.p.s."`, `"h.p.s?"`, `"h.p.s.foo"`): the value is no token.
-    // Only dots and segments glued on (`h.p.s.`, `h.p.s.foo`) are seen
-    // here, where the run itself ends at the closing quote: the answer then
-    // never depends on where a read ended. A parsed JSON document and a
-    // whole argument see every glued text (`h.p.s?`).
-    let whole = value_key
-        .filter(|_| !wrapped && buf.get(run_end) == Some(&b'"'))
-        .and_then(|_| glued(&buf[at..run_end]));
+    // (`"h.p.s."`, `"h.p.s?"`, `"h.p.s.foo"`): the value is no token. The
+    // closing quote is looked for a bounded way past the run; when the read
+    // ends first, more input decides (the answer never depends on where a
+    // read ended).
+    let close = match value_key.filter(|_| !wrapped) {
+        Some(_) => match closing_quote(buf, run_end) {
+            Closing::At(q) => Some(q),
+            Closing::NotHere => None,
+            Closing::Unknown if eof => None,
+            Closing::Unknown => return Outcome::Pending,
+        },
+        None => None,
+    };
+    let whole = close.and_then(|q| glued(&buf[at..q]));
     let (end, trailing) = match whole {
         Some((_, len, glued_end)) => (at + len, Some((at + len, at + glued_end))),
         None => (end, None),
@@ -353,6 +359,39 @@ fn anchored_candidate(buf: &[u8], at: usize, eof: bool) -> Outcome {
         wrapped,
         trailing,
     })
+}
+
+/// Text glued to a token in a JSON string value is looked for this far past it.
+const GLUED_LOOKAHEAD: usize = 256;
+
+/// Where the JSON string value a token's run ends in closes.
+enum Closing {
+    /// Its closing quote is at this index.
+    At(usize),
+    /// Not within reach, or not as a whole value: whitespace, an escape or
+    /// a line break comes first (then it is free text inside the string).
+    NotHere,
+    /// The buffer ends first.
+    Unknown,
+}
+
+/// The closing quote of the JSON string value whose token run ends at `from`,
+/// when only glued text (no whitespace, escape or line break) comes before it.
+fn closing_quote(buf: &[u8], from: usize) -> Closing {
+    let reach = buf.len().min(from + GLUED_LOOKAHEAD);
+    for (i, &b) in buf.iter().enumerate().take(reach).skip(from) {
+        match b {
+            b'"' => return Closing::At(i),
+            b'\\' => return Closing::NotHere,
+            b if b.is_ascii_whitespace() || b.is_ascii_control() => return Closing::NotHere,
+            _ => {}
+        }
+    }
+    if reach == from + GLUED_LOOKAHEAD {
+        Closing::NotHere
+    } else {
+        Closing::Unknown
+    }
 }
 
 /// The key of the JSON string value a token stands inside, after other

@@ -691,6 +691,29 @@ mod tests {
         assert_eq!(found[2].0, "log:2008");
     }
 
+    /// Text glued to a token in a JSON string value of the JSON Lines after
+    /// the first value is seen wherever the reads end (issue 13.5).
+    #[test]
+    fn glued_text_in_json_lines_is_seen_across_reads() {
+        let text = format!(
+            "{{\"a\":1}}\n{{\"access_token\":\"{T}?\"}}\n{{\"token\":\"{T}\"}}\n{{\"t\":\"{T}? no\"}}\n"
+        );
+        for step in [1, 2, 3, 5, 7, 64, text.len()] {
+            let mut trailing = Vec::new();
+            let mut each = |f: Found| {
+                trailing.push(f.trailing.map(str::to_owned));
+                Ok(())
+            };
+            let mut sink = Sink::new(Label::File("log"), true, &mut each);
+            assert!(stream(&mut Trickle(text.as_bytes(), step), &mut sink).is_ok());
+            assert_eq!(
+                trailing,
+                [Some("?".to_owned()), None, None],
+                "reads of {step}"
+            );
+        }
+    }
+
     #[test]
     fn json_document_labels_arrays_and_nesting() {
         let doc =

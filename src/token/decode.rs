@@ -210,19 +210,29 @@ fn with_b64_segment<R>(seg: &str, f: impl FnOnce(&[u8], bool) -> R) -> Result<R,
         } else {
             &URL_SAFE_VALUES
         };
-        if let Some(n) = decode_plain(seg.as_bytes(), values, &mut buf) {
-            return Ok(f(&buf[..n], non_canonical));
-        }
-        match engine.decode_slice(seg, &mut buf[..room]) {
+        let decoded = match decode_plain(seg.as_bytes(), values, &mut buf) {
+            Some(n) => Ok(n),
+            None => engine.decode_slice(seg, &mut buf[..room]),
+        };
+        let result = match decoded {
             Ok(n) => Ok(f(&buf[..n], non_canonical)),
             Err(DecodeSliceError::DecodeError(e)) => Err(not_base64(e)),
             Err(DecodeSliceError::OutputSliceTooSmall) => {
                 drop(buf);
-                b64_segment(seg).map(|(bytes, nc)| f(&bytes, nc))
+                return b64_segment(seg).map(|(bytes, nc)| f(&bytes, nc));
             }
+        };
+        // A big token's buffer is not kept: each worker thread has one, and
+        // memory should follow the largest token, not the number of workers.
+        if buf.len() > SCRATCH_KEPT {
+            *buf = Vec::new();
         }
+        result
     })
 }
+
+/// The decode buffer kept between tokens, at most (bytes).
+const SCRATCH_KEPT: usize = 64 * 1024;
 
 /// The 6-bit value of each base64 character; 0xff for any other byte
 /// (`=` included).
@@ -290,6 +300,10 @@ fn json_object(bytes: &[u8], root: &str, duplicates: &mut Vec<Duplicate>) -> Par
         Err(ParseError::TooDeep) => Err(PartError::new(format!(
             "JSON nested deeper than {} levels, the nesting limit for a header or claims set",
             jsonparse::MAX_DEPTH
+        ))),
+        Err(ParseError::TooMany) => Err(PartError::new(format!(
+            "JSON of more than {} values, the limit for a header or claims set (real tokens hold a few dozen)",
+            jsonparse::MAX_VALUES
         ))),
         Err(ParseError::Json(e)) => match std::str::from_utf8(bytes) {
             Ok(_) => Err(PartError::new(format!("not JSON ({e}): {}", quote(bytes)))),

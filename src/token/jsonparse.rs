@@ -21,6 +21,13 @@ use crate::sanitize;
 /// The deepest nesting of arrays and objects accepted in a header or claims set.
 /// Real tokens nest a few levels; serde_json's own guard is 128.
 pub const MAX_DEPTH: usize = 64;
+/// The most JSON values (members' values, array items, the root) accepted in
+/// a header or claims set. A `Value` costs one to two hundred bytes however
+/// short its text (`1,` is two), so without a limit a big token of tiny
+/// members took 40-60 times its size in memory (issue 13.16); at the limit
+/// the tree stays within about 60 MB. Real tokens hold a few dozen values;
+/// tests/hostile.rs decodes one of 200,000.
+pub const MAX_VALUES: usize = 250_000;
 /// How much of a kept duplicate value is remembered for the message.
 const KEPT_LIMIT: usize = 60;
 
@@ -47,6 +54,8 @@ pub struct Parsed {
 pub enum ParseError {
     /// Arrays and objects nested deeper than `MAX_DEPTH`.
     TooDeep,
+    /// More than `MAX_VALUES` values.
+    TooMany,
     /// Not JSON text.
     Json(serde_json::Error),
 }
@@ -72,6 +81,7 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Parsed, ParseError> {
             duplicates: state.duplicates,
         }),
         Err(_) if state.too_deep => Err(ParseError::TooDeep),
+        Err(_) if state.too_many => Err(ParseError::TooMany),
         Err(e) => Err(ParseError::Json(e)),
     }
 }
@@ -80,6 +90,9 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Parsed, ParseError> {
 struct State {
     duplicates: Vec<Duplicate>,
     too_deep: bool,
+    /// Values begun so far.
+    values: usize,
+    too_many: bool,
 }
 
 /// Where a value sits, as a chain of borrowed names: built for free, rendered only for a duplicate.
@@ -224,6 +237,14 @@ impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        // Counted before it is read: past the limit nothing more is built.
+        self.state.values += 1;
+        if self.state.values > MAX_VALUES {
+            self.state.too_many = true;
+            return Err(de::Error::custom(format_args!(
+                "more than {MAX_VALUES} values"
+            )));
+        }
         d.deserialize_any(self)
     }
 }
@@ -399,6 +420,18 @@ mod tests {
         assert!(matches!(
             parse(deeper.as_bytes(), ""),
             Err(ParseError::TooDeep)
+        ));
+    }
+
+    #[test]
+    fn more_values_than_the_limit_is_an_error() {
+        // The root array and MAX_VALUES - 1 items: at the limit.
+        let at = format!("[{}]", vec!["1"; MAX_VALUES - 1].join(","));
+        assert!(parse(at.as_bytes(), "").is_ok());
+        let past = format!("{{\"l\":[{}]}}", vec!["1"; MAX_VALUES].join(","));
+        assert!(matches!(
+            parse(past.as_bytes(), ""),
+            Err(ParseError::TooMany)
         ));
     }
 

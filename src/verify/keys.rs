@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::signature::{self as sig, ParsedPublicKey};
@@ -110,6 +111,37 @@ pub struct Key {
     pub ops: Option<Vec<String>>,
     /// Where the key came from, as the report names it ("keys.pem", "kid \"a\" in https://...").
     pub label: String,
+    /// The public key as the backend parses it, once per algorithm.
+    pub prepared: Prepared,
+}
+
+/// How many algorithms one key may verify: RS256 ... PS512 for an RSA key.
+pub const PREPARED_SLOTS: usize = 6;
+
+/// A key's public half parsed by the backend, one slot per algorithm it
+/// verifies, each made on first use and then kept. Verifying many tokens
+/// with one key then parses it once, not once a token: the parse (and, for
+/// RSA, its Montgomery set-up) was about 9% of each RS256 verification.
+/// A key the backend refuses is remembered as None.
+#[derive(Clone, Default)]
+pub struct Prepared([OnceLock<Option<ParsedPublicKey>>; PREPARED_SLOTS]);
+
+impl Prepared {
+    /// The key parsed for `slot`, by `parse` the first time.
+    pub fn get_or_parse(
+        &self,
+        slot: usize,
+        parse: impl FnOnce() -> Option<ParsedPublicKey>,
+    ) -> Option<&ParsedPublicKey> {
+        self.0.get(slot)?.get_or_init(parse).as_ref()
+    }
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parsed = self.0.iter().filter(|s| s.get().is_some()).count();
+        write!(f, "Prepared({parsed} parsed)")
+    }
 }
 
 /// A key in a JWKS that cannot be used, and why.
@@ -172,6 +204,7 @@ pub fn secret(bytes: Vec<u8>, flag: &str, label: String) -> Result<KeySet, Error
         usage: None,
         ops: None,
         label: label.clone(),
+        prepared: Prepared::default(),
     };
     Ok(KeySet::single(key, label))
 }
@@ -372,6 +405,7 @@ fn pem_keys(bytes: &[u8], shown: &str) -> Result<KeySet, String> {
             usage: None,
             ops: None,
             label,
+            prepared: Prepared::default(),
         });
     }
     Ok(KeySet {
@@ -527,6 +561,7 @@ fn jwk(map: &Map<String, Value>, label: String) -> Result<Key, String> {
         usage: text("use")?,
         ops,
         label,
+        prepared: Prepared::default(),
     })
 }
 

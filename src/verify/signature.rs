@@ -6,9 +6,11 @@
 //! algorithm, so unknown header members or algorithms cannot confuse it and
 //! the answer never depends on `exp` (time is judged separately).
 
+use aws_lc_rs::signature::ParsedPublicKey;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::crypto;
+use jsonwebtoken::DecodingKeyKind;
 use serde_json::{Map, Value};
 
 use crate::jwe;
@@ -649,8 +651,13 @@ fn signature_shape(alg: Alg, signature: &[u8]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// One key, one signature: jsonwebtoken where it can, aws-lc-rs for ES512.
+/// One key, one signature: a public key through the backend's key parsed
+/// once (`prepared`); HMAC, and a key the backend would not parse, as
+/// before: jsonwebtoken where it can, aws-lc-rs for ES512 and ES256K.
 fn verify_with(alg: Alg, key: &Key, input: &[u8], signature: &[u8]) -> bool {
+    if let Some(parsed) = prepared(alg, key) {
+        return parsed.verify_sig(input, signature).is_ok();
+    }
     let decoding = match &key.material {
         Material::Hmac(k) | Material::Rsa { key: k, .. } | Material::Ed25519(k) => k,
         Material::Ec { key: k, .. } => k,
@@ -669,6 +676,51 @@ fn verify_with(alg: Alg, key: &Key, input: &[u8], signature: &[u8]) -> bool {
         }
         (None, _) => false,
     }
+}
+
+/// `key` parsed once for `alg` and kept in it, with the very verification
+/// algorithm jsonwebtoken (or, for ES512 and ES256K, `verify_with`) picks,
+/// so a token verifies exactly when it did with the key parsed on every
+/// call. None for HMAC, a key that does not fit `alg`, or a key the backend
+/// refuses to parse (the per-call path then answers, as it always did).
+fn prepared(alg: Alg, key: &Key) -> Option<&ParsedPublicKey> {
+    use aws_lc_rs::signature as s;
+    // RSA keys: the parameters (and slot) per algorithm, as jsonwebtoken's
+    // aws_lc verifiers have them.
+    let rsa: Option<(&'static s::RsaParameters, usize)> = match alg {
+        Alg::RS256 => Some((&s::RSA_PKCS1_2048_8192_SHA256, 0)),
+        Alg::RS384 => Some((&s::RSA_PKCS1_2048_8192_SHA384, 1)),
+        Alg::RS512 => Some((&s::RSA_PKCS1_2048_8192_SHA512, 2)),
+        Alg::PS256 => Some((&s::RSA_PSS_2048_8192_SHA256, 3)),
+        Alg::PS384 => Some((&s::RSA_PSS_2048_8192_SHA384, 4)),
+        Alg::PS512 => Some((&s::RSA_PSS_2048_8192_SHA512, 5)),
+        _ => None,
+    };
+    let (decoding, algorithm, slot): (_, &'static dyn s::VerificationAlgorithm, usize) =
+        match (&key.material, rsa) {
+            (Material::Rsa { key, .. }, Some((params, slot))) => (key, params, slot),
+            (Material::Ec { key, curve }, None) => match alg {
+                Alg::ES256 => (key, &s::ECDSA_P256_SHA256_FIXED, 0),
+                Alg::ES384 => (key, &s::ECDSA_P384_SHA384_FIXED, 1),
+                // What `verify_with` did for these: the key's own curve.
+                Alg::ES512 => (key, curve.verification(), 2),
+                Alg::ES256K => (key, curve.verification(), 3),
+                _ => return None,
+            },
+            (Material::Ed25519(key), None) if matches!(alg, Alg::EdDSA | Alg::Ed25519) => {
+                (key, &s::ED25519, 0)
+            }
+            _ => return None,
+        };
+    key.prepared.get_or_parse(slot, || match decoding.kind() {
+        DecodingKeyKind::SecretOrDer(bytes) => ParsedPublicKey::new(algorithm, bytes).ok(),
+        DecodingKeyKind::RsaModulusExponent { n, e } => {
+            let (params, _) = rsa?;
+            s::RsaPublicKeyComponents { n, e }
+                .to_parsed_public_key(params)
+                .ok()
+        }
+    })
 }
 
 /// "a, b, c" or "a, b, … (12 in all)".

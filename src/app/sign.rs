@@ -39,6 +39,7 @@ pub(crate) fn run(spec: &Spec, json: bool) -> Result<Exit, Error> {
                 usage: None,
                 ops: None,
                 label: "the signing key".to_owned(),
+                prepared: Default::default(),
             };
             let keys = KeySet {
                 keys: vec![key],

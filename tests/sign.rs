@@ -561,11 +561,55 @@ fn json_output_is_the_inspect_line_of_the_new_token() {
     assert_eq!(line["payload"], part(token, 1));
     assert_eq!(line["summary"]["expires_in"], json!(900));
     assert_eq!(line["summary"]["status"], json!("valid"));
+    // A key was given (the one that signed): the signature is checked with it.
+    assert_eq!(line["signature"]["verified"], json!(true), "{line}");
+    assert_eq!(line["ok"], json!(true), "{line}");
     // The same token as the plain output (HS256 is deterministic).
     let plain = sign(&[
         "--secret", SECRET, "--now", NOW, "--sub", "alice", "--exp", "+15m",
     ]);
     assert_eq!(token, plain);
+}
+
+#[test]
+fn json_output_verifies_the_new_token_with_the_public_half_of_every_key_kind() {
+    for (key, alg) in [
+        ("rsa-private.pem", "RS256"),
+        ("rsa-private-pkcs1.pem", "PS384"),
+        ("ec-256-sec1.pem", "ES256"),
+        ("ec-384-private.pem", "ES384"),
+        ("ec-521-private.pem", "ES512"),
+        ("secp256k1-sec1.pem", "ES256K"),
+        ("ed25519-private.pem", "EdDSA"),
+    ] {
+        let out = run(
+            &[
+                "sign",
+                "--key",
+                &key_path(key),
+                "--alg",
+                alg,
+                "--now",
+                NOW,
+                "--json",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{key}: {}", stderr_of(&out));
+        let line: Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
+        assert_eq!(line["signature"]["alg"], json!(alg), "{key}: {line}");
+        assert_eq!(line["signature"]["verified"], json!(true), "{key}: {line}");
+        // ... and the same token checked on its own with the public key agrees.
+        let token = line["token"].as_str().unwrap();
+        let public = match key {
+            "rsa-private-pkcs1.pem" => "rsa-public.pem".to_owned(),
+            "secp256k1-sec1.pem" => "secp256k1-public.pem".to_owned(),
+            "ec-256-sec1.pem" => "ec-256-sec1-public.pem".to_owned(),
+            _ => key.replace("-private", "-public"),
+        };
+        let (verified, code) = self_check(&["--key", &key_path(&public)], token);
+        assert_eq!((verified, code), (json!(true), 0), "{key} with {public}");
+    }
 }
 
 /// `jwtinspect --json TOKEN | jwtinspect sign KEY -`

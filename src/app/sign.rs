@@ -10,6 +10,8 @@ use crate::messages;
 use crate::report;
 use crate::sign::{self, Spec};
 use crate::token::decode;
+use crate::verify::keys::{Key, KeySet};
+use crate::verify::signature::KeyVerifier;
 
 /// Make the token `spec` asks for; `json` prints its `--json` inspection line.
 pub(crate) fn run(spec: &Spec, json: bool) -> Result<Exit, Error> {
@@ -27,9 +29,34 @@ pub(crate) fn run(spec: &Spec, json: bool) -> Result<Exit, Error> {
             issuer: None,
             audience: None,
         };
+        // `signature.verified` is true/false when a key was given: the key
+        // that signed is given, so the new token is checked with it.
+        let verifier = made.verifying.clone().map(|material| {
+            let key = Key {
+                material,
+                kid: None,
+                alg: None,
+                usage: None,
+                ops: None,
+                label: "the signing key".to_owned(),
+                prepared: Default::default(),
+            };
+            let keys = KeySet {
+                keys: vec![key],
+                origin: "the signing key".to_owned(),
+                ..KeySet::default()
+            };
+            KeyVerifier::new(keys, Vec::new())
+        });
         let decoded = decode::decode(&made.token);
-        let inspection =
-            inspect::inspect_decoded("sign", None, &made.token, decoded, &checks, None);
+        let inspection = inspect::inspect_decoded(
+            "sign",
+            None,
+            &made.token,
+            decoded,
+            &checks,
+            verifier.as_ref().map(|v| v as &dyn inspect::Verifier),
+        );
         let mut line = Vec::with_capacity(2048);
         report::json::write_line(&mut line, &inspection);
         out.write_all(&line).map_err(error::write_err)?;

@@ -103,6 +103,37 @@ impl SigningKey {
         }
     }
 
+    /// The key that verifies what this one signs (the secret itself for
+    /// HMAC), for the inspection line of `sign --json`.
+    pub fn verifying_material(&self) -> Result<VerifyMaterial, Error> {
+        use aws_lc_rs::signature::KeyPair;
+        use jsonwebtoken::DecodingKey;
+        Ok(match &self.kind {
+            Kind::Hmac(k) => VerifyMaterial::Hmac(DecodingKey::from_secret(k.inner())),
+            Kind::Rsa { pair, bits } => {
+                use aws_lc_rs::encoding::AsDer;
+                // The same SubjectPublicKeyInfo form verification loads from a PEM.
+                let der = aws_lc_rs::rsa::PublicKey::from_der(pair.public_key().as_ref())
+                    .ok()
+                    .and_then(|k| k.as_der().ok())
+                    .ok_or_else(|| {
+                        Error::Internal("re-encoding the RSA public key failed".to_owned())
+                    })?;
+                VerifyMaterial::Rsa {
+                    key: DecodingKey::from_rsa_der(der.as_ref()),
+                    bits: *bits,
+                }
+            }
+            Kind::Ec { curve, pair } => VerifyMaterial::Ec {
+                curve: *curve,
+                key: DecodingKey::from_ec_der(pair.public_key().as_ref()),
+            },
+            Kind::Ed25519(pair) => {
+                VerifyMaterial::Ed25519(DecodingKey::from_ed_der(pair.public_key().as_ref()))
+            }
+        })
+    }
+
     /// The algorithm a key signs with when nothing else says (contract "sign and edit").
     pub fn default_alg(&self) -> Alg {
         match &self.kind {

@@ -91,6 +91,8 @@ impl Spec {
 #[derive(Debug, Clone)]
 pub struct Made {
     pub token: String,
+    /// What verifies the signature (None: `alg: none`, or encrypted with `--encrypt-to`).
+    pub verifying: Option<crate::verify::keys::Material>,
     /// The "now" relative times were counted from (for the `--json` inspection).
     pub now: i64,
     pub notes: Vec<String>,
@@ -164,11 +166,17 @@ pub fn make(spec: &Spec) -> Result<Made, Error> {
         }
     };
     let token = format!("{input}.{signature}");
-    let token = match &recipient {
-        Some(r) => r.encrypt(&token)?,
-        None => token,
+    let (token, verifying) = match (&recipient, &key) {
+        (Some(r), _) => (r.encrypt(&token)?, None),
+        (None, Some(key)) => (token, Some(key.verifying_material()?)),
+        (None, None) => (token, None),
     };
-    Ok(Made { token, now, notes })
+    Ok(Made {
+        token,
+        verifying,
+        now,
+        notes,
+    })
 }
 
 /// The algorithm: `--alg`, else the JWK's `alg`, else the token's own `alg`

@@ -22,7 +22,12 @@ pub fn errors(texts: &[String]) {
         out.push('\n');
     }
     // As eprintln! would, but a closed standard error is no reason to stop.
+    #[cfg(not(test))]
     let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), out.as_bytes());
+    // Unit tests: through the harness's captured output, not thousands of
+    // lines into every `cargo test` log.
+    #[cfg(test)]
+    eprint!("{out}");
 }
 
 /// `jwtinspect: TEXT` on standard error: news that is neither error nor

@@ -34,14 +34,7 @@ impl Cli {
             None => inspect(&self.inspect, self.inputs)?,
             Some(Command::Decode(args)) => inspect(&args.inspect, args.inputs)?,
             Some(Command::Verify(args)) => {
-                let v = &args.inspect.verify;
-                let keyed = v.secret.is_some()
-                    || v.secret_file.is_some()
-                    || v.secret_base64.is_some()
-                    || !v.key.is_empty()
-                    || v.jwks_url.is_some()
-                    || v.discover.is_some();
-                if !keyed {
+                if key_source(&args.inspect.verify, &args.inspect.net)?.is_none() {
                     return Err(Error::usage(
                         "verify needs a key: give --secret, --secret-file, --secret-base64, --key, --jwks-url or --discover (or use decode)",
                     ));
@@ -181,7 +174,20 @@ fn key_request(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyRequest>, E
     // Algorithm names are case-insensitive on the command line (`rs256`).
     let named: Vec<String> = args.algs.iter().map(|a| canonical_alg(a)).collect();
     let algs = verify::parse_algs(&named).map_err(Error::Usage)?;
-    let source = if let Some(secret) = &args.secret {
+    let Some(source) = key_source(args, net)? else {
+        if !algs.is_empty() {
+            return Err(Error::usage(
+                "--alg restricts which algorithms verify: give a key too (--secret, --secret-file, --secret-base64, --key, --jwks-url or --discover)",
+            ));
+        }
+        return Ok(None);
+    };
+    Ok(Some(KeyRequest { source, algs }))
+}
+
+/// The one key source the flags name (they are exclusive), if any.
+fn key_source(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeySource>, Error> {
+    Ok(Some(if let Some(secret) = &args.secret {
         KeySource::Secret(secret.clone())
     } else if let Some(path) = &args.secret_file {
         KeySource::SecretFile(path.clone())
@@ -194,14 +200,8 @@ fn key_request(args: &VerifyArgs, net: &NetArgs) -> Result<Option<KeyRequest>, E
     } else if let Some(issuer) = &args.discover {
         KeySource::Discover(issuer.clone(), net_options(net)?)
     } else {
-        if !algs.is_empty() {
-            return Err(Error::usage(
-                "--alg restricts which algorithms verify: give a key too (--secret, --secret-file, --secret-base64, --key, --jwks-url or --discover)",
-            ));
-        }
         return Ok(None);
-    };
-    Ok(Some(KeyRequest { source, algs }))
+    }))
 }
 
 /// `--cacert`, `--insecure` and `--timeout`.

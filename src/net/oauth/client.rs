@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::config::ClientAuth;
 use crate::error::Error;
 use crate::net::http::{self, Body, Http, Response};
+use crate::net::login::excerpt;
 use crate::secret::Secret;
 use crate::sign::key::{self, SigningKey};
 use crate::verify::signature::Alg;
@@ -197,10 +198,10 @@ pub fn judge(url: &str, response: &Response, secrets: &[Secret]) -> Result<Outco
         let mut message = format!(
             "{shown}: the issuer refused (HTTP {}): {}",
             response.status,
-            quote(error)
+            excerpt(error)
         );
         if let Some(d) = &description {
-            message.push_str(&format!(": {}", quote(d)));
+            message.push_str(&format!(": {}", excerpt(d)));
         }
         return Ok(Outcome::Refused(Refusal {
             error: error.to_owned(),
@@ -211,14 +212,14 @@ pub fn judge(url: &str, response: &Response, secrets: &[Secret]) -> Result<Outco
         return Err(Error::Network(format!(
             "{shown}: HTTP {}: {}",
             response.status,
-            quote(&text)
+            excerpt(&text)
         )));
     }
     // Revocation (RFC 7009 §2.2) answers 200 with an empty body.
     if json.is_none() && !text.trim().is_empty() {
         return Err(Error::Network(format!(
             "{shown}: the answer is not JSON: {}",
-            quote(&text)
+            excerpt(&text)
         )));
     }
     Ok(Outcome::Ok {
@@ -236,11 +237,6 @@ pub fn redact(text: &str, secrets: &[Secret]) -> String {
         }
     }
     out
-}
-
-/// Server text fit for one line: escaped, folded, cut, tokens masked.
-pub fn quote(text: &str) -> String {
-    crate::net::login::excerpt(text)
 }
 
 /// application/x-www-form-urlencoded encoding of one value.

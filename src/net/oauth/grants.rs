@@ -139,7 +139,7 @@ pub fn tokens(label: &str, body: &str) -> Result<TokenSet, Error> {
     let set = TokenSet::from_answer(label, body).ok_or_else(|| {
         Error::Network(format!(
             "{label}: the answer holds no access_token: {}",
-            super::client::quote(body)
+            crate::net::login::excerpt(body)
         ))
     })?;
     let fields = [

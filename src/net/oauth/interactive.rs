@@ -16,9 +16,10 @@ use crate::net::http::Http;
 use crate::sanitize;
 use crate::secret::Secret;
 
-use super::client::{quote, Outcome};
+use super::client::Outcome;
 use super::grants::{self, Login, DEVICE_CODE};
 use super::TokenSet;
+use crate::net::login::excerpt;
 
 /// The authorization code flow.
 pub fn authorization_code(http: &Http, login: &Login) -> Result<TokenSet, Error> {
@@ -86,9 +87,9 @@ pub fn authorization_code(http: &Http, login: &Login) -> Result<TokenSet, Error>
             .map(|(_, v)| v.as_str())
     };
     if let Some(error) = get("error") {
-        let mut msg = format!("the authorization was refused: {}", quote(error));
+        let mut msg = format!("the authorization was refused: {}", excerpt(error));
         if let Some(d) = get("error_description") {
-            msg.push_str(&format!(": {}", quote(d)));
+            msg.push_str(&format!(": {}", excerpt(d)));
         }
         return Err(Error::Network(msg));
     }
@@ -101,8 +102,8 @@ pub fn authorization_code(http: &Http, login: &Login) -> Result<TokenSet, Error>
         if iss != login.issuer.issuer {
             return Err(Error::Network(format!(
                 "the callback names issuer {}, not {} (RFC 9207): refused",
-                quote(iss),
-                quote(&login.issuer.issuer)
+                excerpt(iss),
+                excerpt(&login.issuer.issuer)
             )));
         }
     }
@@ -295,7 +296,7 @@ pub fn device_code(http: &Http, login: &Login) -> Result<TokenSet, Error> {
     ) else {
         return Err(Error::Network(format!(
             "{endpoint}: the answer lacks device_code, user_code or verification_uri: {}",
-            quote(&body)
+            excerpt(&body)
         )));
     };
     let device_code = Secret::new(device_code);

@@ -260,11 +260,15 @@ pub fn userinfo(http: &Http, issuer: &Issuer, token: &Secret) -> Result<String, 
                 let e = v.get("error")?.as_str()?.to_owned();
                 let d = v.get("error_description").and_then(Value::as_str);
                 Some(match d {
-                    Some(d) => format!("{}: {}", super::client::quote(&e), super::client::quote(d)),
-                    None => super::client::quote(&e),
+                    Some(d) => format!(
+                        "{}: {}",
+                        crate::net::login::excerpt(&e),
+                        crate::net::login::excerpt(d)
+                    ),
+                    None => crate::net::login::excerpt(&e),
                 })
             })
-            .unwrap_or_else(|| super::client::quote(&text));
+            .unwrap_or_else(|| crate::net::login::excerpt(&text));
         return Err(Error::Network(format!(
             "{endpoint}: the issuer refused the token (HTTP {}): {said}",
             resp.status

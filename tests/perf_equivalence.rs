@@ -279,3 +279,51 @@ fn verification_matches_the_reference() {
     ]);
     check("verify-sample.expected.txt", all.as_bytes());
 }
+
+/// A file of over 16 MiB is cut into segments scanned on every processor
+/// (`--print-token`, `--claim`): what it prints, on stdout and stderr, is what
+/// the one-thread scan of the same text on standard input prints.
+#[test]
+fn a_large_file_scanned_in_segments_matches_one_thread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let one = padded_input();
+    let copies = (17 << 20) / one.len() + 1;
+    // Opening like JSON Lines, as a structured log does: the first line is parsed whole.
+    let input = format!(
+        "{{\"msg\":\"start\",\"t\":\"{}\"}}\n{}",
+        "eyJ",
+        one.repeat(copies)
+    );
+    std::fs::write(dir.path().join(LOG), &input).expect("write input");
+    for args in [
+        &["--print-token", "--now", NOW][..],
+        &["--claim", "sub", "--claim", "exp", "--now", NOW][..],
+    ] {
+        let run = |args: &[&str], stdin: Option<&str>| {
+            let mut cmd = jwtinspect();
+            cmd.current_dir(dir.path()).args(args);
+            if let Some(s) = stdin {
+                cmd.write_stdin(s.to_owned());
+            }
+            let out = cmd.output().expect("run jwtinspect");
+            assert_eq!(out.status.code(), Some(1), "{args:?}: expired tokens");
+            (
+                out.stdout,
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        };
+        let (file_out, file_err) = run(&[args, &[LOG]].concat(), None);
+        let (stdin_out, stdin_err) = run(args, Some(&input));
+        assert!(file_out.len() > 10_000, "{args:?}");
+        assert!(
+            file_out == stdin_out,
+            "{args:?}: stdout differs between the file and standard input"
+        );
+        let relabelled = stdin_err.replace("jwtinspect: stdin", &format!("jwtinspect: {LOG}"));
+        assert!(file_err.lines().count() > 100, "{args:?}");
+        assert!(
+            file_err == relabelled,
+            "{args:?}: stderr differs between the file and standard input"
+        );
+    }
+}

@@ -104,7 +104,7 @@ fn report_tokens(
     let verifier = settings.verifier.clone();
     let want_lines = matches!(settings.output, OutputMode::Human | OutputMode::Json);
     let mut printer = Printer::new(out, settings);
-    input::for_each_token(&input, want_lines, &mut |found| {
+    input::for_each_token(&input, &input::Reading::simple(want_lines), &mut |found| {
         let is_id = found.field == Some("id_token");
         let v = verifier.as_deref().map(|v| v as &dyn inspect::Verifier);
         if let Some(mut i) = inspect::inspect_found(found, &checks, v) {

@@ -14,7 +14,6 @@
 //! order-dependent state (numbering, the glossary) and stays on one thread.
 
 use std::io::Write;
-use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -25,12 +24,9 @@ use crate::config::{OutputMode, Settings};
 use crate::error::{write_err, Error, Exit};
 use crate::messages;
 use crate::report::{json, verdict};
+use crate::scan::batch::{Batch, BATCH_BYTES};
 use crate::scan::input::Found;
 
-/// A batch is handed over at this many tokens...
-const BATCH_TOKENS: usize = 128;
-/// ... or at this much text, whichever comes first.
-const BATCH_BYTES: usize = 256 * 1024;
 /// A token this long is handed over alone, with no other batch in flight,
 /// so peak memory follows the largest token, not the number of workers.
 const BIG_TOKEN: usize = 1024 * 1024;
@@ -48,43 +44,6 @@ pub fn workers(settings: &Settings) -> Option<usize> {
     }
     let n = std::thread::available_parallelism().map_or(1, |n| n.get());
     (n > 1).then_some(n)
-}
-
-/// Tokens as found, their texts end to end in one String.
-#[derive(Default)]
-struct Batch {
-    text: String,
-    items: Vec<Item>,
-}
-
-struct Item {
-    source: Range<usize>,
-    field: Option<Range<usize>>,
-    token: Range<usize>,
-    in_response: bool,
-    trailing: Option<Range<usize>>,
-}
-
-impl Batch {
-    fn push(&mut self, found: &Found) {
-        let mut add = |s: &str| {
-            let start = self.text.len();
-            self.text.push_str(s);
-            start..self.text.len()
-        };
-        let item = Item {
-            source: add(found.source),
-            field: found.field.map(&mut add),
-            token: add(found.token),
-            in_response: found.in_response,
-            trailing: found.trailing.map(&mut add),
-        };
-        self.items.push(item);
-    }
-
-    fn is_full(&self) -> bool {
-        self.items.len() >= BATCH_TOKENS || self.text.len() >= BATCH_BYTES
-    }
 }
 
 /// A batch reported: its JSON lines, and how its tokens fared. The batch
@@ -114,17 +73,7 @@ fn work(job: Job, judge: &Judge) -> Done {
         failures: Vec::new(),
         batch: Batch::default(),
     };
-    let batch = &job.batch;
-    let text = &batch.text;
-    for item in &batch.items {
-        let field = item.field.clone().map(|r| &text[r]);
-        let found = Found {
-            source: &text[item.source.clone()],
-            field,
-            token: &text[item.token.clone()],
-            in_response: item.in_response,
-            trailing: item.trailing.clone().map(|r| &text[r]),
-        };
+    for found in job.batch.iter() {
         if let Some(i) = judge.inspect(found) {
             json::write_line(&mut done.lines, &i);
             done.code = done.code.merge(verdict::exit_code(&i));
@@ -182,16 +131,12 @@ fn write_in_order<W: Write>(
                 reported += done.reported;
                 written.unwritten.fetch_sub(1, Ordering::AcqRel);
                 done.lines.clear();
-                done.batch.text.clear();
-                done.batch.items.clear();
                 // A big token's buffers are let go, not kept for the next
                 // batches: kept, each batch in flight could come to hold one.
                 if done.lines.capacity() > SPARE_KEPT {
                     done.lines = Vec::new();
                 }
-                if done.batch.text.capacity() > SPARE_KEPT {
-                    done.batch.text = String::new();
-                }
+                done.batch.clear(SPARE_KEPT);
                 // The reading thread may have stopped (an error): no matter.
                 let _ = spare.send((done.batch, done.lines));
             }
@@ -268,7 +213,7 @@ impl<'scope> Pipeline<'scope> {
 
     /// Hand the current batch to the workers, and its place in line to the writer.
     fn submit(&mut self) -> Result<(), Error> {
-        if self.batch.items.is_empty() {
+        if self.batch.is_empty() {
             return Ok(());
         }
         let (done, receive) = mpsc::sync_channel(1);

@@ -148,10 +148,15 @@ fn read_all(
     output: &OutputMode,
     reporter: &mut impl Reporter,
 ) -> Result<Exit, Error> {
-    let want_lines = matches!(output, OutputMode::Human | OutputMode::Json);
+    let reading = input::Reading {
+        want_lines: matches!(output, OutputMode::Human | OutputMode::Json),
+        // Without line numbers a large file is scanned on every processor.
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        wanted: inspect::worth_inspecting,
+    };
     let mut empty_inputs = Vec::new();
     for input in inputs {
-        let stats = input::for_each_token(input, want_lines, &mut |found| reporter.token(found))?;
+        let stats = input::for_each_token(input, &reading, &mut |found| reporter.token(found))?;
         if reporter.end_input()? == 0 {
             empty_inputs.push(no_token_message(input, stats));
         }

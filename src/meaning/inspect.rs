@@ -127,6 +127,12 @@ impl Inspection<'_> {
     }
 }
 
+/// A quick look at a token's first characters: false when `inspect_found`
+/// would report nothing of it (neither header nor payload can be a JSON object).
+pub fn worth_inspecting(token: &str) -> bool {
+    decode::may_be_reportable(token)
+}
+
 /// Decode and inspect a token found in an input; None when neither its
 /// header nor its payload decodes (such a token is not reported).
 pub fn inspect_found<'a>(
@@ -134,7 +140,7 @@ pub fn inspect_found<'a>(
     checks: &Checks,
     verifier: Option<&dyn Verifier>,
 ) -> Option<Inspection<'a>> {
-    if !decode::may_be_reportable(found.token) {
+    if !worth_inspecting(found.token) {
         return None;
     }
     let decoded = decode::decode(found.token);

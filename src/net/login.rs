@@ -524,7 +524,7 @@ fn tokens_in(label: &str, text: &str) -> Result<Vec<Keyed>, Error> {
         label: label.to_owned(),
         text: text.to_owned(),
     };
-    input::for_each_token(&input, false, &mut |found| {
+    input::for_each_token(&input, &input::Reading::simple(false), &mut |found| {
         if decode::decode(found.token).is_reportable() {
             tokens.push((found.field.map(str::to_owned), found.token.to_owned()));
         }

@@ -33,6 +33,32 @@ pub struct Printer<W: Write> {
     tally: Tally,
     /// The exit code of the tokens judged so far.
     code: Exit,
+    /// Standard error's lines not yet written.
+    complaints: Pending,
+}
+
+/// Standard error's lines, written together (one system call, not three a
+/// line) once `PENDING_LINES` wait, at the latest when the report ends; at
+/// once when each token's report is flushed.
+struct Pending {
+    lines: Vec<String>,
+    each: bool,
+}
+
+const PENDING_LINES: usize = 64;
+
+impl Pending {
+    fn push(&mut self, line: String) {
+        self.lines.push(line);
+        if self.each || self.lines.len() >= PENDING_LINES {
+            self.write();
+        }
+    }
+
+    fn write(&mut self) {
+        messages::errors(&self.lines);
+        self.lines.clear();
+    }
 }
 
 impl<W: Write> Printer<W> {
@@ -47,6 +73,10 @@ impl<W: Write> Printer<W> {
             line: Vec::new(),
             tally: Tally::default(),
             code: Exit::Ok,
+            complaints: Pending {
+                lines: Vec::new(),
+                each: flush_each,
+            },
         }
     }
 
@@ -61,7 +91,7 @@ impl<W: Write> Printer<W> {
         // Judged before anything is written: a closed pipe does not undo it.
         self.code = self.code.merge(verdict::exit_code(i));
         if let Some(line) = verdict::failure_line(i) {
-            messages::error(&line);
+            self.complaints.push(line);
         }
         match &self.settings.output {
             OutputMode::Json => {
@@ -79,7 +109,8 @@ impl<W: Write> Printer<W> {
                         Some(v) => values.push(claim::text(&v)),
                         None => {
                             self.code = self.code.merge(Exit::CheckFailed);
-                            messages::error(&format!("{}: no claim {path}", i.source));
+                            self.complaints
+                                .push(format!("{}: no claim {path}", i.source));
                             values.push(String::new());
                         }
                     }
@@ -125,6 +156,15 @@ impl<W: Write> Printer<W> {
                 writeln!(self.out, "\n{line}").map_err(write_err)?;
             }
         }
+        self.complaints.write();
         self.out.flush().map_err(write_err)
+    }
+}
+
+impl<W: Write> Drop for Printer<W> {
+    /// A report cut short (a closed pipe, an input error) still says which
+    /// tokens failed, before the error that ended it.
+    fn drop(&mut self) {
+        self.complaints.write();
     }
 }

@@ -113,7 +113,7 @@ fn is_b64url_byte(b: u8) -> bool {
 }
 
 #[inline]
-fn is_token_byte(b: u8) -> bool {
+pub fn is_token_byte(b: u8) -> bool {
     CLASSES[b as usize] & (SEGMENT | DOT) != 0
 }
 

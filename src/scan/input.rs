@@ -18,7 +18,7 @@ use crate::error::Error;
 /// Bytes read per block.
 pub const BLOCK: usize = 256 * 1024;
 /// Bytes kept before the scan position, for the left boundary and the JSON key.
-const CONTEXT: usize = 512;
+pub(super) const CONTEXT: usize = 512;
 /// A JSON document larger than this is scanned as text instead of parsed.
 pub const JSON_DOC_LIMIT: usize = 4 * 1024 * 1024;
 /// The longest token accepted (a 10 MB claim fits).
@@ -128,13 +128,36 @@ pub struct Stats {
     pub error_answer: Option<String>,
 }
 
+/// How an input is read.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    /// `<file>:<line>` sources (a little extra work).
+    pub want_lines: bool,
+    /// Without line numbers, a large file is scanned on up to this many threads.
+    pub threads: usize,
+    /// A quick look at a token the scanning threads take: tokens it says
+    /// no to are counted but not handed on (they would be reported as nothing).
+    pub wanted: fn(&str) -> bool,
+}
+
+impl Reading {
+    /// One thread, every token handed on; `want_lines` as given.
+    pub fn simple(want_lines: bool) -> Self {
+        Reading {
+            want_lines,
+            threads: 1,
+            wanted: |_| true,
+        }
+    }
+}
+
 /// Read `input` and call `each` for every token in it, in order.
-/// `want_lines` asks for `<file>:<line>` sources (a little extra work).
 pub fn for_each_token(
     input: &Input,
-    want_lines: bool,
+    reading: &Reading,
     each: &mut dyn FnMut(Found) -> Result<(), Error>,
 ) -> Result<Stats, Error> {
+    let want_lines = reading.want_lines;
     match input {
         Input::Text { index, text } => in_memory(&format!("argument {index}"), text, each),
         Input::Memory { label, text } => in_memory(label, text, each),
@@ -142,6 +165,12 @@ pub fn for_each_token(
         Input::File(path) => {
             let name = path.display().to_string();
             let mut file = File::open(path).map_err(|e| Error::io(format!("reading {name}"), e))?;
+            #[cfg(unix)]
+            if !want_lines {
+                if let Some(stats) = super::segments::for_each_token(&file, &name, reading, each)? {
+                    return Ok(stats);
+                }
+            }
             let mut sink = Sink::new(Label::File(&name), want_lines, each);
             stream(&mut file, &mut sink).map_err(|e| e.context(&format!("reading {name}")))?;
             Ok(sink.stats)
@@ -172,20 +201,20 @@ fn in_memory(
     Ok(sink.stats)
 }
 
-enum Label<'a> {
+pub(super) enum Label<'a> {
     Fixed(&'a str),
     File(&'a str),
 }
 
 /// Failures while streaming: reading, or the callback's own error.
-enum StreamError {
+pub(super) enum StreamError {
     Read(io::Error),
     Limit(String),
     Callback(Error),
 }
 
 impl StreamError {
-    fn context(self, what: &str) -> Error {
+    pub(super) fn context(self, what: &str) -> Error {
         match self {
             StreamError::Read(e) => Error::io(what, e),
             StreamError::Limit(m) => Error::Input(format!("{what}: {m}")),
@@ -201,22 +230,22 @@ impl From<Error> for StreamError {
 }
 
 /// Receives candidates, labels them and hands them on.
-struct Sink<'a, 'f> {
+pub(super) struct Sink<'a, 'f> {
     label: Label<'a>,
     want_lines: bool,
     each: &'f mut dyn FnMut(Found) -> Result<(), Error>,
-    stats: Stats,
+    pub(super) stats: Stats,
     /// The tokens being emitted come from a token response.
     in_response: bool,
     /// Line counting: absolute offset reached and the line number there.
     line_pos: u64,
     line: u64,
     source_buf: String,
-    limits: Limits,
+    pub(super) limits: Limits,
 }
 
 impl<'a, 'f> Sink<'a, 'f> {
-    fn new(
+    pub(super) fn new(
         label: Label<'a>,
         want_lines: bool,
         each: &'f mut dyn FnMut(Found) -> Result<(), Error>,
@@ -253,11 +282,7 @@ impl<'a, 'f> Sink<'a, 'f> {
         let start = c.start;
         self.stats.candidates += 1;
         if self.stats.candidates > self.limits.tokens {
-            return Err(Error::Input(format!(
-                "{}: more than {} tokens, the limit for one input; split it",
-                self.label_name(),
-                self.limits.tokens
-            )));
+            return Err(too_many_tokens(self.label_name(), self.limits.tokens));
         }
         if c.end - c.start > MAX_TOKEN_LEN {
             return Err(Error::Input(format!(
@@ -373,6 +398,13 @@ impl<'a, 'f> Sink<'a, 'f> {
         self.in_response = false;
         Ok(())
     }
+}
+
+/// The error for an input holding more than `limit` tokens.
+pub(super) fn too_many_tokens(label: &str, limit: u64) -> Error {
+    Error::Input(format!(
+        "{label}: more than {limit} tokens, the limit for one input; split it"
+    ))
 }
 
 fn too_long(at: u64) -> String {
@@ -522,25 +554,25 @@ impl FirstValue {
 }
 
 /// A read buffer whose spare room is zeroed once, not on every read.
-struct Block {
+pub(super) struct Block {
     data: Vec<u8>,
     len: usize,
 }
 
 impl Block {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Block {
             data: vec![0; BLOCK],
             len: 0,
         }
     }
 
-    fn filled(&self) -> &[u8] {
+    pub(super) fn filled(&self) -> &[u8] {
         &self.data[..self.len]
     }
 
     /// One read of up to a block; Ok(0) at end of input.
-    fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
+    pub(super) fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
         if self.data.len() - self.len < BLOCK / 2 {
             let grown = (self.len + BLOCK).max(self.data.len() * 2);
             self.data.resize(grown, 0);
@@ -565,7 +597,7 @@ impl Block {
 }
 
 /// Stream a reader through the scanner in blocks.
-fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
+pub(super) fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
     let mut block = Block::new();
     let mut eof;
     // Text is scanned as it arrives: a terminal or a quiet pipe (`tail -f`)
@@ -597,8 +629,21 @@ fn stream(reader: &mut dyn Read, sink: &mut Sink) -> Result<(), StreamError> {
             Some(_) => break,
         }
     }
+    scan_text(reader, sink, block, from, eof, 0)
+}
+
+/// Scan `block` from `from` on as text, and the rest of `reader` after it;
+/// `base` is the offset in the input of the block's first byte (the bytes
+/// before `from` are context: the left boundary, a JSON key).
+pub(super) fn scan_text(
+    reader: &mut dyn Read,
+    sink: &mut Sink,
+    mut block: Block,
+    mut from: usize,
+    mut eof: bool,
+    mut base: u64,
+) -> Result<(), StreamError> {
     let scanner = Scanner::default();
-    let mut base: u64 = 0;
     loop {
         let buf = block.filled();
         let mut result = Ok(());

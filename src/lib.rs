@@ -39,7 +39,7 @@ pub use error::{Error, Exit};
 pub use meaning::inspect::{Checks, Verifier};
 pub use meaning::time::{Clock, Zone};
 pub use sanitize::is_hostile;
-pub use scan::find::{scan_all, Scanner};
+pub use scan::find::{scan_all, scan_all_reference, Scanner};
 pub use scan::input::{for_each_token_read, Found};
 pub use sign::key::{key_file as signing_key_file, KeySource, SigningKey};
 pub use token::decode::decode;

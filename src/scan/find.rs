@@ -22,9 +22,9 @@
 use memchr::memmem;
 
 /// The key a token stood under, looked for at most this far back.
-const KEY_LOOKBACK: usize = 256;
+pub(super) const KEY_LOOKBACK: usize = 256;
 /// A JSON-value token with a damaged header must be at least this long.
-const MIN_QUOTED_LEN: usize = 10;
+pub(super) const MIN_QUOTED_LEN: usize = 10;
 
 /// A wrapped token's lines (all but its last) are at least this long.
 const MIN_WRAP: usize = 16;
@@ -181,6 +181,19 @@ impl Scanner {
         buf: &[u8],
         from: usize,
         eof: bool,
+        emit: impl FnMut(Candidate),
+    ) -> Progress {
+        let from = from.min(buf.len());
+        let values = super::values::ValueQuotes::new(buf, from);
+        self.scan_with(buf, from, eof, values, emit)
+    }
+
+    fn scan_with<'b>(
+        &self,
+        buf: &'b [u8],
+        from: usize,
+        eof: bool,
+        mut values: impl Values<'b>,
         mut emit: impl FnMut(Candidate),
     ) -> Progress {
         let len = buf.len();
@@ -188,7 +201,6 @@ impl Scanner {
         let mut next_ey = self.find_anchor(&self.ey, buf, pos);
         let mut next_ew = self.find_anchor(&self.ew, buf, pos);
         let mut next_eyj = min_some(next_ey, next_ew);
-        let mut values = ValueQuotes::new(buf, pos);
         let mut next_quote = values.next(buf, pos);
         loop {
             let (at, is_quote) = match (next_eyj, next_quote) {
@@ -256,31 +268,38 @@ fn min_some(a: Option<usize>, b: Option<usize>) -> Option<usize> {
     }
 }
 
-/// The opening quotes of JSON string values, in order: each is the first
-/// non-whitespace byte after a colon, within KEY_LOOKBACK of it. These are
-/// exactly the quotes `json_key_before` can accept, so every other quote is
-/// passed over without a look. The colons come from one memchr iterator, so
-/// a line dense in colons, quotes and `=` costs one SIMD pass and a byte
-/// test per colon.
-struct ValueQuotes<'b> {
+/// The opening quotes of the JSON string values the scanner looks at, in
+/// order: each is the first non-whitespace byte after a colon, within
+/// KEY_LOOKBACK of it (exactly the quotes `json_key_before` can accept).
+/// A finder may pass over a value that cannot be a token: the scanner
+/// would pass over it too.
+pub(super) trait Values<'b> {
+    /// The first such quote at or after `pos` (`pos` never goes back).
+    fn next(&mut self, buf: &'b [u8], pos: usize) -> Option<usize>;
+}
+
+/// Every value quote, from the colons (one memchr iterator): the scanner's
+/// reference, against which the fast `values::ValueQuotes` is checked.
+struct ColonQuotes<'b> {
     colons: memchr::Memchr<'b>,
     /// The offset in the buffer where `colons` started.
     base: usize,
 }
 
-impl<'b> ValueQuotes<'b> {
+impl<'b> ColonQuotes<'b> {
     /// Colons up to KEY_LOOKBACK before `from` still count: their value's
     /// quote may lie at or after `from`.
     fn new(buf: &'b [u8], from: usize) -> Self {
         let base = from.saturating_sub(KEY_LOOKBACK);
-        ValueQuotes {
+        ColonQuotes {
             colons: memchr::memchr_iter(b':', &buf[base..]),
             base,
         }
     }
+}
 
-    /// The first value quote at or after `pos`.
-    fn next(&mut self, buf: &[u8], pos: usize) -> Option<usize> {
+impl<'b> Values<'b> for ColonQuotes<'b> {
+    fn next(&mut self, buf: &'b [u8], pos: usize) -> Option<usize> {
         for i in self.colons.by_ref() {
             let colon = self.base + i;
             let limit = buf.len().min(colon + KEY_LOOKBACK);
@@ -512,14 +531,10 @@ fn token_end(buf: &[u8], at: usize, eof: bool) -> Option<(usize, bool)> {
 /// A candidate that is a whole JSON string value: `"key" : "<token>"`.
 fn quoted_candidate(buf: &[u8], quote: usize, eof: bool) -> Outcome {
     let start = quote + 1;
-    // Most JSON string values are short or have no dot: two SIMD searches
-    // tell, with no walk over their bytes. The search for the closing quote
-    // stops before the next value's opening quote, so the scan stays linear.
-    if let Some(n) = memchr::memchr(b'"', &buf[start..]) {
-        if n < MIN_QUOTED_LEN || memchr::memchr(b'.', &buf[start..start + n]).is_none() {
-            return Outcome::Skip(start);
-        }
-    }
+    // One walk over the value's token bytes, eight at a time: most values
+    // end within a few (`"info"`), or at a byte no token holds (a space, a
+    // colon). The walk stops at the closing quote at the latest, and each
+    // value quote starts its own, so the scan stays linear.
     let end = token_run_end(buf, start);
     if end == buf.len() && !eof {
         return Outcome::Pending;
@@ -636,6 +651,16 @@ pub fn is_whole_token(s: &str) -> bool {
 pub fn scan_all(text: &[u8]) -> Vec<Candidate> {
     let mut out = Vec::new();
     Scanner::default().scan(text, 0, true, |c| out.push(c));
+    out
+}
+
+/// `scan_all` with every value quote looked at (`ColonQuotes`): the
+/// reference the fast path must agree with (tests, the `scan` fuzz target).
+#[doc(hidden)]
+pub fn scan_all_reference(text: &[u8]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let values = ColonQuotes::new(text, 0);
+    Scanner::default().scan_with(text, 0, true, values, |c| out.push(c));
     out
 }
 
@@ -867,6 +892,7 @@ mod tests {
             Just(&b"\"k\":\""[..]),
             Just(&b"\"access_token\" : \""[..]),
             Just(&b"Example-OiJSUzI1NiJ9.eyJleHAiOjF9.PC9v\""[..]),
+            Just(&b"Ex-Oi.a.b.cd.e\""[..]),
             Just(T.as_bytes()),
         ];
         proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
@@ -878,12 +904,59 @@ mod tests {
         #[test]
         fn value_quotes_are_the_lead_searchers_quotes(text in dense_text(), from in 0usize..400) {
             let from = from.min(text.len());
-            let mut values = ValueQuotes::new(&text, from);
+            let mut values = ColonQuotes::new(&text, from);
             let mut got = Vec::new();
             while let Some(q) = values.next(&text, from) {
                 got.push(q);
             }
             proptest::prop_assert_eq!(got, value_quotes_by_leads(&text, from));
+        }
+
+        /// The fast finder gives the value quotes whose text, up to the next
+        /// quote, has the length and dots of a token (or no next quote).
+        #[test]
+        fn fast_value_quotes_are_the_plausible_ones(
+            text in dense_text(),
+            from in 0usize..400,
+            steps in proptest::collection::vec(0usize..50, 0..8),
+        ) {
+            let from = from.min(text.len());
+            let plausible: Vec<usize> = value_quotes_by_leads(&text, from)
+                .into_iter()
+                .filter(|&q| match memchr::memchr(b'"', &text[q + 1..]) {
+                    // Unclosed: the scanner decides (or waits), unless the dots rule a token out.
+                    None => memchr::memchr_iter(b'.', &text[q + 1..]).count() <= 4,
+                    Some(n) => {
+                        let dots = memchr::memchr_iter(b'.', &text[q + 1..q + 1 + n]).count();
+                        n >= MIN_QUOTED_LEN && (dots == 2 || dots == 4)
+                    }
+                })
+                .collect();
+            // Asked from positions that move on as the scanner's do: each
+            // answer is the first plausible quote at or after the position.
+            let mut values = super::super::values::ValueQuotes::new(&text, from);
+            let mut pos = from;
+            let mut steps = steps.into_iter();
+            loop {
+                let want = plausible.iter().copied().find(|&q| q >= pos);
+                let got = values.next(&text, pos);
+                proptest::prop_assert_eq!(got, want, "from {}", pos);
+                let Some(q) = got else { break };
+                pos = q + 1 + steps.next().unwrap_or(0);
+            }
+        }
+
+        /// The scanner with the fast finder finds what it finds looking at every value.
+        #[test]
+        fn fast_scan_is_the_reference_scan(text in dense_text()) {
+            proptest::prop_assert_eq!(scan_all(&text), scan_all_reference(&text));
+        }
+
+        #[test]
+        fn fast_scan_is_the_reference_scan_on_any_bytes(
+            text in proptest::collection::vec(proptest::sample::select(b"\":. \t\n\re.yJwA=-_a0\x01\\".to_vec()), 0..600),
+        ) {
+            proptest::prop_assert_eq!(scan_all(&text), scan_all_reference(&text));
         }
 
         #[test]

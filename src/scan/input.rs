@@ -524,7 +524,9 @@ struct FirstValue {
 impl FirstValue {
     /// The end of the first value in `buf` (which grows between calls), once complete.
     fn feed(&mut self, buf: &[u8]) -> Option<usize> {
-        for (i, &b) in buf.iter().enumerate().skip(self.seen) {
+        let mut i = self.seen;
+        while i < buf.len() {
+            let b = buf[i];
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
@@ -532,7 +534,13 @@ impl FirstValue {
                     self.escaped = true;
                 } else if b == b'"' {
                     self.in_string = false;
+                } else {
+                    // A string's plain bytes, up to its next quote or
+                    // backslash, in one SIMD search (JSON is mostly strings).
+                    i = memchr::memchr2(b'"', b'\\', &buf[i..]).map_or(buf.len(), |n| i + n);
+                    continue;
                 }
+                i += 1;
                 continue;
             }
             match b {
@@ -547,6 +555,7 @@ impl FirstValue {
                 }
                 _ => {}
             }
+            i += 1;
         }
         self.seen = buf.len();
         None
@@ -814,5 +823,56 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].1.as_deref(), Some("id_token"));
         assert_eq!(found[0].0, "log");
+    }
+
+    /// The first value's end, one byte at a time: what `FirstValue::feed`
+    /// must find however the bytes arrive.
+    fn first_value_end(buf: &[u8]) -> Option<usize> {
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        for (i, &b) in buf.iter().enumerate() {
+            if in_string {
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn first_value_is_found_across_reads(
+            bytes in proptest::collection::vec(proptest::sample::select(b"{}[]\"\\ a:,".to_vec()), 0..200),
+            cuts in proptest::collection::vec(0usize..200, 0..6),
+        ) {
+            let text: Vec<u8> = [b"{".as_slice(), &bytes].concat();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(text.len())).collect();
+            cuts.sort_unstable();
+            cuts.push(text.len());
+            let mut first = FirstValue::default();
+            let mut found = None;
+            for cut in cuts {
+                if let Some(end) = first.feed(&text[..cut]) {
+                    found = Some(end);
+                    break;
+                }
+            }
+            proptest::prop_assert_eq!(found, first_value_end(&text));
+        }
     }
 }

@@ -6,3 +6,4 @@ pub(crate) mod find;
 pub(crate) mod input;
 #[cfg(unix)]
 mod segments;
+mod values;

@@ -403,11 +403,15 @@ pub fn may_hold_object(seg: &str) -> bool {
 
 /// Whether the token's header or payload segment may decode to a JSON
 /// object: when neither can, `decode(token).is_reportable()` is false.
+///
+/// The segments are not cut out: `may_hold_object` decides within a
+/// segment's first few characters, and says true on reaching a dot as on
+/// reaching a segment's end, so a segment and the rest of the token from
+/// its start get the same answer.
 pub fn may_be_reportable(token: &str) -> bool {
-    let mut segments = token.splitn(3, '.');
-    let header = segments.next().unwrap_or("");
-    let payload = segments.next().unwrap_or("");
-    may_hold_object(header) || may_hold_object(payload)
+    may_hold_object(token)
+        || memchr::memchr(b'.', token.as_bytes())
+            .is_none_or(|dot| may_hold_object(&token[dot + 1..]))
 }
 
 /// Decode a compact token. Never fails: problems are recorded per segment.
@@ -660,6 +664,18 @@ mod tests {
             if damage.is_none() && first.is_some_and(|&b| b != b'{') {
                 proptest::prop_assert!(!may_hold_object(&seg), "{seg}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The quick look over the whole token answers as over its segments.
+        #[test]
+        fn may_be_reportable_is_the_segments_look(token in "[a-zA-Z0-9_+/=. -]{0,12}") {
+            let mut segments = token.splitn(3, '.');
+            let header = segments.next().unwrap_or("");
+            let payload = segments.next().unwrap_or("");
+            let by_segments = may_hold_object(header) || may_hold_object(payload);
+            proptest::prop_assert_eq!(may_be_reportable(&token), by_segments);
         }
     }
 

@@ -38,6 +38,7 @@ impl ValueQuotes {
         values
     }
 
+    #[inline]
     fn load(&mut self, buf: &[u8], at: usize) {
         let m = classify(buf, at);
         // Only a quote after a colon or whitespace can open a value.
@@ -57,6 +58,7 @@ impl ValueQuotes {
 
     /// Does the quote at bit `i` of the block open a value (`opens_value`)?
     /// Told by the masks when a byte above a space precedes it in the block.
+    #[inline]
     fn opens_value(&self, buf: &[u8], i: u32) -> bool {
         let q = self.block + i as usize;
         let before = self.high & ((1u64 << i) - 1);
@@ -74,6 +76,7 @@ impl ValueQuotes {
     }
 
     /// May the value opening at bit `i` of the block be a token?
+    #[inline]
     fn may_hold_token(&self, buf: &[u8], i: u32) -> bool {
         // Bits above i; none when i is 63.
         let above = !((2u64 << i).wrapping_sub(1));

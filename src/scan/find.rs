@@ -108,7 +108,7 @@ const CLASSES: [u8; 256] = {
 };
 
 #[inline]
-fn is_b64url_byte(b: u8) -> bool {
+pub fn is_b64url_byte(b: u8) -> bool {
     CLASSES[b as usize] & B64URL != 0
 }
 

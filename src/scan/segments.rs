@@ -170,15 +170,47 @@ fn cuts(file: &File, size: u64, segment: u64) -> io::Result<Vec<u64>> {
     Ok(starts)
 }
 
-/// The first offset `p >= 2` just after a line end whose line's last byte
-/// (a `\r` aside) is no token byte.
+/// The first offset `p >= 2` just after a line end no token can run
+/// across: the line's last byte (a `\r` aside) is no token byte, or, for a
+/// line seen whole, `ends_no_token` says so of its trailing token bytes.
 fn safe_line_end(buf: &[u8]) -> Option<usize> {
-    memchr::memchr_iter(b'\n', buf).find_map(|nl| {
-        let last = match nl.checked_sub(1)? {
-            i if buf[i] == b'\r' => i.checked_sub(1)?,
-            i => i,
+    let mut line_start = None;
+    for nl in memchr::memchr_iter(b'\n', buf) {
+        let start = line_start.replace(nl + 1);
+        if nl == 0 {
+            continue;
+        }
+        let end = if buf[nl - 1] == b'\r' { nl - 1 } else { nl };
+        let Some(last) = end.checked_sub(1) else {
+            continue;
         };
-        (nl + 1 >= 2 && !find::is_token_byte(buf[last])).then_some(nl + 1)
+        if !find::is_token_byte(buf[last]) || start.is_some_and(|s| ends_no_token(&buf[s..end])) {
+            return Some(nl + 1);
+        }
+    }
+    None
+}
+
+/// Can no token run on past the end of `line` (whose last byte is a token
+/// byte)? A token wraps onto the next line only from a run of token bytes
+/// that ends the line and either starts a token (a header opening at the
+/// run's start, or after a byte that is not base64url: `?t=eyJ...`) or is
+/// itself a continuation line (indentation or `>` quoting, then token
+/// bytes only). A log line ending in a word or a number (`port 22 ssh2`)
+/// is neither.
+fn ends_no_token(line: &[u8]) -> bool {
+    let run = line
+        .iter()
+        .rposition(|&b| !find::is_token_byte(b))
+        .map_or(0, |i| i + 1);
+    if line[..run]
+        .iter()
+        .all(|&b| matches!(b, b' ' | b'\t' | b'>'))
+    {
+        return false;
+    }
+    !(run..line.len()).any(|p| {
+        find::starts_with_anchor(&line[p..]) && (p == run || !find::is_b64url_byte(line[p - 1]))
     })
 }
 
@@ -298,7 +330,7 @@ mod tests {
                 .collect();
             format!("{}\n", lines.join(&format!("\n{prefix}")))
         };
-        match kind % 16 {
+        match kind % 19 {
             0 => format!("{T}\n"),
             1 => format!("Authorization: Bearer {T}\r\n"),
             2 => format!("{{\"a\":\"{T}\",\"ua\":\"curl/7.88.{n}\"}}\n"),
@@ -313,6 +345,11 @@ mod tests {
             11 => format!("{}\n", "q".repeat(n % 300)),
             12 => format!("GET /a?access_token={T}&x={n} 200 \"-\" rt=\"0.{n}\"\n"),
             13 => T[..n % T.len()].to_owned(),
+            // A token wrapped from after `=`, its continuation indented.
+            16 => format!("GET /a?t={}\n  {}\n", &T[..20], &T[20..]),
+            // Lines ending in a word or a number, a header opening inside a run.
+            17 => format!("sshd[{n}]: port 22 ssh{n}\nx ab{}\n", &T[..18 + n % 5]),
+            18 => format!("t={}\n", &T[..16 + n % 30]),
             14 => format!(
                 "\"v\":\"{}.{}.{}\"\n",
                 "A".repeat(n % 12),
@@ -397,7 +434,7 @@ mod tests {
         /// order, the counts and the limit's stop are the one-thread scan's.
         #[test]
         fn segments_find_what_one_thread_finds(
-            pieces in proptest::collection::vec((0u8..16, 0usize..400), 1..120),
+            pieces in proptest::collection::vec((0u8..19, 0usize..400), 1..120),
             segment in 64u64..2048,
             threads in 2usize..4,
             filter in any::<bool>(),
@@ -445,5 +482,14 @@ mod tests {
         assert_eq!(safe_line_end(b"ab\r\n"), None);
         assert_eq!(safe_line_end(b"ab\"\r\nx"), Some(5));
         assert_eq!(safe_line_end(b"\n\nx"), Some(2));
+        // Seen whole, a line ending in a word is safe; a token or a
+        // continuation line at its end is not.
+        assert_eq!(safe_line_end(b"ab\nport 22 ssh2\nx"), Some(16));
+        assert_eq!(
+            safe_line_end(b"ab\nGET ?t=eyJhbGciOiJIUzI1NiJ9\n  .eyJ\nx"),
+            None
+        );
+        assert_eq!(safe_line_end(b"ab\nx abeyJhbGciOiJIUzI1NiJ9\ny"), Some(28));
+        assert_eq!(safe_line_end(b"ab\n  > Zm9vYmFy\nx"), None);
     }
 }

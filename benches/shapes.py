@@ -7,6 +7,7 @@
                                      jsonl   JSON-lines application log (zap/pino style)
                                      plain   a Java/Spring-style application log with stack traces
                                      har     a browser HAR export (pretty-printed JSON, one document)
+                                     syslog  RFC 3164 syslog, every line ending in a word or a number
     shapes.py signed ALG N FILE      N tokens signed with testdata/keys (RS256: rsa-private.pem,
                                      ES256: ec-256-private.pem), one per line
 
@@ -100,6 +101,28 @@ def plain_lines(rng, sec, token):
     return lines
 
 
+def syslog_line(rng, sec, token):
+    """RFC 3164 syslog as journald or rsyslog writes it: every line ends in a
+    word or a number, and a token stands mid-line after `token=`."""
+    stamp = "Sep %2d %02d:%02d:%02d" % (12 + sec // 86400 % 18, sec // 3600 % 24, sec // 60 % 60,
+                                         sec % 60)
+    host = rng.choice(["lab-web-01", "lab-web-02", "lab-db-1", "gw"])
+    prog = rng.choice(["sshd", "nginx", "immport-api", "kernel", "CRON"])
+    pid = rng.randrange(100, 99999)
+    if token:
+        text = (f"request {rng.choice(METHODS)} {path(rng)} authorized token={token} "
+                f"user {gen.user(rng)} took {rng.randrange(1, 2500)}ms")
+    else:
+        text = rng.choice([
+            f"Accepted publickey for {gen.user(rng)} from {ip(rng)} port {rng.randrange(1024, 65535)} ssh2",
+            f"{rng.choice(METHODS)} {path(rng)} status {rng.choice(STATUS)} took {rng.randrange(1, 2500)}ms",
+            f"pam_unix(cron:session): session closed for user {gen.user(rng)}",
+            f"Connection closed by {ip(rng)} port {rng.randrange(1024, 65535)}",
+            f"worker {rng.randrange(64)} reaped, {rng.randrange(10**6)} requests served",
+        ])
+    return f"{stamp} {host} {prog}[{pid}]: {text}"
+
+
 def har_entry(rng, sec, token):
     method = rng.choice(METHODS)
     host = rng.choice(gen.HOSTS)
@@ -133,7 +156,7 @@ def har_entry(rng, sec, token):
 
 
 def log(shape, size, out_path):
-    rng = random.Random({"nginx": 1, "jsonl": 2, "plain": 3, "har": 4}[shape])
+    rng = random.Random({"nginx": 1, "jsonl": 2, "plain": 3, "har": 4, "syslog": 6}[shape])
     trng = random.Random(5)
     written, sec, tokens = 0, 0, 0
     with open(out_path, "w", encoding="utf-8") as f:
@@ -154,6 +177,8 @@ def log(shape, size, out_path):
                 lines = [jsonl_line(rng, sec, token)]
             elif shape == "plain":
                 lines = plain_lines(rng, sec, token)
+            elif shape == "syslog":
+                lines = [syslog_line(rng, sec, token)]
             else:
                 # A token in about one entry in twenty-five: an entry is about 25 log lines long.
                 token = gen.token(trng) if rng.random() < 0.04 else None

@@ -1,10 +1,11 @@
 //! Where the JSON string values that may hold a token open, found from
-//! their quotes: one pass classifies each 64 bytes into bit masks of quotes
-//! and dots (SSE2 compares on x86_64), and only a value whose text could be
-//! a token (at least `MIN_QUOTED_LEN` bytes to its closing quote, two or
-//! four dots) is handed to the scanner. A JSON Lines log has a dozen values
-//! a line (`"level":"info"`), and nearly all are passed over with a few bit
-//! operations instead of a search for their closing quote.
+//! their quotes: one pass classifies each 64 bytes into bit masks of
+//! quotes, dots, colons and bytes above a space (SSE2 compares on x86_64),
+//! and only a value whose text could be a token (at least `MIN_QUOTED_LEN`
+//! bytes to its closing quote, two or four dots) is handed to the scanner.
+//! A JSON Lines log has a dozen values a line (`"level":"info"`), and
+//! nearly all are passed over with a few bit operations instead of a
+//! search for their closing quote.
 
 use super::find::{KEY_LOOKBACK, MIN_QUOTED_LEN};
 
@@ -13,8 +14,9 @@ use super::find::{KEY_LOOKBACK, MIN_QUOTED_LEN};
 pub(super) struct ValueQuotes {
     /// The block being visited starts here.
     block: usize,
-    /// Its quotes that follow a colon or whitespace, not visited yet: bit i
-    /// is `buf[block + i]`. Only these can open a value.
+    /// Its quotes not visited yet that follow a colon or whitespace and
+    /// have no other quote within MIN_QUOTED_LEN bytes after them: bit i
+    /// is `buf[block + i]`. Only these can open a value that may be a token.
     pending: u64,
     /// All its quotes (a value's closing quote is among them) and its dots.
     quotes: u64,

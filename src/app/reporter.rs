@@ -151,7 +151,7 @@ fn read_all(
     let reading = input::Reading {
         want_lines: matches!(output, OutputMode::Human | OutputMode::Json),
         // Without line numbers a large file is scanned on every processor.
-        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        threads: None,
         wanted: inspect::worth_inspecting,
     };
     let mut empty_inputs = Vec::new();

@@ -133,8 +133,10 @@ pub struct Stats {
 pub struct Reading {
     /// `<file>:<line>` sources (a little extra work).
     pub want_lines: bool,
-    /// Without line numbers, a large file is scanned on up to this many threads.
-    pub threads: usize,
+    /// Without line numbers, a large file is scanned on up to this many
+    /// threads; None: as many as the machine has processors, asked only
+    /// when such a file is read (the question costs a few system calls).
+    pub threads: Option<usize>,
     /// A quick look at a token the scanning threads take: tokens it says
     /// no to are counted but not handed on (they would be reported as nothing).
     pub wanted: fn(&str) -> bool,
@@ -145,7 +147,7 @@ impl Reading {
     pub fn simple(want_lines: bool) -> Self {
         Reading {
             want_lines,
-            threads: 1,
+            threads: Some(1),
             wanted: |_| true,
         }
     }

@@ -71,8 +71,13 @@ fn in_segments(
     let context = |e| Error::io(format!("reading {name}"), e);
     let meta = file.metadata().map_err(context)?;
     let size = meta.len();
-    let threads = reading.threads;
-    if threads < 2 || !meta.is_file() || size < 2 * segment || size >= limits.input_bytes {
+    if !meta.is_file() || size < 2 * segment || size >= limits.input_bytes {
+        return Ok(None);
+    }
+    let threads = reading
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads < 2 {
         return Ok(None);
     }
     let starts = cuts(file, size, segment).map_err(context)?;
@@ -406,7 +411,7 @@ mod tests {
         file.write_all(text).unwrap();
         let reading = Reading {
             want_lines: false,
-            threads,
+            threads: Some(threads),
             wanted,
         };
         let segments = cuts(&file, text.len() as u64, segment).unwrap().len();

@@ -9,12 +9,14 @@
 //! One `#[test]`: the allocator counts every thread of the process, so no
 //! other test may run beside the measurement.
 
+mod support;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jwtinspect::{Checks, Clock, OutputMode, Settings, Zone};
+use jwtinspect::{OutputMode, Settings};
 
 struct Counting;
 
@@ -63,25 +65,7 @@ fn peak_of(f: impl FnOnce()) -> usize {
 }
 
 fn settings(output: OutputMode) -> Settings {
-    Settings {
-        output,
-        color: false,
-        zone: Zone::Utc,
-        checks: Checks {
-            clock: Clock { now: 0 },
-            leeway: 60,
-            require_roles: Vec::new(),
-            require_scopes: Vec::new(),
-            issuer: None,
-            audience: None,
-        },
-        stdout_terminal: false,
-        verifier: None,
-        fields: None,
-        brief: false,
-        line_buffered: false,
-        width: None,
-    }
+    support::library_settings(output, 0, 60)
 }
 
 /// A token of about `n` bytes whose claims are `{"sub":"a","l":[...]}`,

@@ -4,30 +4,14 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jwtinspect::{scan_all, Checks, Clock, OutputMode, Scanner, Settings, Zone};
+mod support;
+
+use jwtinspect::{scan_all, OutputMode, Scanner, Settings};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 fn settings(output: OutputMode) -> Settings {
-    Settings {
-        output,
-        color: false,
-        zone: Zone::Utc,
-        checks: Checks {
-            clock: Clock { now: 1_714_564_800 },
-            leeway: 0,
-            require_roles: Vec::new(),
-            require_scopes: Vec::new(),
-            issuer: None,
-            audience: None,
-        },
-        stdout_terminal: false,
-        verifier: None,
-        fields: None,
-        brief: false,
-        line_buffered: false,
-        width: None,
-    }
+    support::library_settings(output, 1_714_564_800, 0)
 }
 
 /// The whole flow, both reports; returns the human report.

@@ -59,3 +59,32 @@ pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
 pub fn succeeds(args: &[&str]) -> String {
     stdout_of(jwtinspect().args(args).assert().success().get_output())
 }
+
+/// Settings for driving the library directly (no terminal, no colour, UTC,
+/// no key, no required roles): the report in `output`, judged at `now`
+/// with `leeway` seconds.
+pub fn library_settings(
+    output: jwtinspect::OutputMode,
+    now: i64,
+    leeway: i64,
+) -> jwtinspect::Settings {
+    jwtinspect::Settings {
+        output,
+        color: false,
+        zone: jwtinspect::Zone::Utc,
+        checks: jwtinspect::Checks {
+            clock: jwtinspect::Clock { now },
+            leeway,
+            require_roles: Vec::new(),
+            require_scopes: Vec::new(),
+            issuer: None,
+            audience: None,
+        },
+        stdout_terminal: false,
+        verifier: None,
+        fields: None,
+        brief: false,
+        line_buffered: false,
+        width: None,
+    }
+}

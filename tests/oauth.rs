@@ -1251,6 +1251,93 @@ fn basic_and_post_client_auth_put_the_secret_where_rfc_6749_says() {
 }
 
 #[test]
+fn an_opaque_subject_token_may_start_with_a_dash() {
+    // Opaque tokens are random base64url: one in 64 starts with `-`, which
+    // clap would otherwise read as a flag ("unexpected argument '-2'").
+    let server = fake_issuer(None, |iss, nonce| {
+        hs256(FAKE_KEY, &id_claims(iss, nonce, "public"))
+    });
+    let h = home();
+    let issuer = server.url("").trim_end_matches('/').to_owned();
+    let out = cmd(h.path())
+        .args(["login", "--issuer", &issuer, "--client-id", "public"])
+        .args([
+            "--grant",
+            "token_exchange",
+            "--subject-token",
+            "-2Xo_opaque",
+        ])
+        .args(["--print-token"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "opaque-access-token-xyz\n");
+    let form = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/token")
+        .expect("a token request")
+        .form();
+    assert!(
+        form.contains(&("subject_token".into(), "-2Xo_opaque".into())),
+        "{form:?}"
+    );
+    assert!(
+        form.contains(&(
+            "grant_type".into(),
+            "urn:ietf:params:oauth:grant-type:token-exchange".into()
+        )),
+        "{form:?}"
+    );
+}
+
+#[test]
+fn userinfo_takes_an_opaque_token_that_starts_with_a_dash_but_no_mistyped_flag() {
+    use std::sync::{Arc, Mutex};
+    let base = Arc::new(Mutex::new(String::new()));
+    let b2 = base.clone();
+    let server = Server::http(move |r: &Request| {
+        let base = b2.lock().expect("lock").clone();
+        match r.path.as_str() {
+            "/.well-known/openid-configuration" => Reply::json(
+                200,
+                &json!({"issuer": base, "userinfo_endpoint": format!("{base}/me"),
+                    "token_endpoint": format!("{base}/token"), "jwks_uri": format!("{base}/jwks")}),
+            ),
+            "/me" if r.header("authorization") == Some("Bearer -2Xo_opaque") => {
+                Reply::json(200, &json!({"sub": "alice"}))
+            }
+            _ => Reply::json(401, &json!({"error": "invalid_token"})),
+        }
+    });
+    let issuer = server.url("").trim_end_matches('/').to_owned();
+    *base.lock().expect("lock") = issuer.clone();
+    let h = home();
+    let out = cmd(h.path())
+        .args(["userinfo", "--issuer", &issuer, "-2Xo_opaque", "--json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let info: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(info["sub"], "alice", "{info}");
+    let typo = cmd(h.path())
+        .args(["userinfo", "--issuer", &issuer, "--jsno"])
+        .output()
+        .expect("runs");
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr_of(&typo).contains("'--jsno'"),
+        "{}",
+        stderr_of(&typo)
+    );
+    // The mistyped flag was never sent anywhere as a token.
+    assert_eq!(
+        server.requests().iter().filter(|r| r.path == "/me").count(),
+        1
+    );
+}
+
+#[test]
 fn immport_profile_logs_in_again_with_the_password_from_the_environment() {
     // ImmPort answers no refresh token: a token that no longer lasts
     // --min-valid is renewed by logging in again, the password taken from

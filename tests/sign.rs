@@ -1148,3 +1148,35 @@ fn encrypt_to_nests_the_signed_token_in_a_jwe() {
         &[SECRET.to_owned()],
     );
 }
+
+#[test]
+fn secrets_may_start_with_a_dash() {
+    // `--secret -x…` is a secret, not a flag, for sign and for verification alike.
+    let text = "-a-secret-that-starts-with-a-dash-0123456789";
+    let bytes: Vec<u8> = (0..40u8).map(|i| 0xf8 ^ i.wrapping_mul(7)).collect();
+    let b64 = URL_SAFE_NO_PAD.encode(&bytes);
+    assert!(b64.starts_with('-'), "{b64}");
+    let mut other = bytes.clone();
+    other[39] ^= 1;
+    let other = URL_SAFE_NO_PAD.encode(&other);
+    let cases = [
+        ("--secret", text, format!("{text}A")),
+        ("--secret-base64", b64.as_str(), other),
+    ];
+    for (flag, secret, wrong) in cases {
+        let token = sign(&[
+            "--alg", "HS256", "--sub", "alice", "--now", NOW, flag, secret,
+        ]);
+        let out = run(&[&token, "--now", NOW, "--json", flag, secret], None);
+        assert_eq!(out.status.code(), Some(0), "{flag}: {}", stderr_of(&out));
+        let report: Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
+        assert_eq!(report["signature"]["verified"], true, "{flag}: {report}");
+        let wrong = run(&[&token, "--now", NOW, flag, &wrong], None);
+        assert_eq!(
+            wrong.status.code(),
+            Some(1),
+            "{flag}: {}",
+            stderr_of(&wrong)
+        );
+    }
+}

@@ -277,7 +277,8 @@ pub struct VerifyArgs {
         long,
         value_name = "TEXT",
         help_heading = "Verification",
-        group = "keysource"
+        group = "keysource",
+        allow_hyphen_values = true
     )]
     pub secret: Option<Secret>,
 
@@ -297,7 +298,8 @@ pub struct VerifyArgs {
         long,
         value_name = "TEXT",
         help_heading = "Verification",
-        group = "keysource"
+        group = "keysource",
+        allow_hyphen_values = true
     )]
     pub secret_base64: Option<Secret>,
 

@@ -144,12 +144,33 @@ pub struct OAuthLoginArgs {
     pub browser_command: Option<String>,
 
     /// The token to exchange (token_exchange).
-    #[arg(long, value_name = "TOKEN", help_heading = HEADING)]
+    #[arg(long, value_name = "TOKEN", help_heading = HEADING, allow_hyphen_values = true)]
     pub subject_token: Option<Secret>,
 
     /// Save the settings and cache the tokens under NAME (see jwtinspect token).
     #[arg(long, value_name = "NAME", help_heading = HEADING)]
     pub profile: Option<String>,
+}
+
+/// A positional opaque token: random base64url may start with `-` (hence
+/// `allow_hyphen_values`), but what looks like a long option (`--jsno`) is a
+/// mistyped flag, not a token.
+fn opaque_token(text: &str) -> Result<String, String> {
+    let name = text
+        .strip_prefix("--")
+        .map(|r| r.split('=').next().unwrap_or(r));
+    match name {
+        Some(n)
+            if n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+        {
+            Err(
+                "this is no option of this command; give a token that looks like one on stdin (`-`)"
+                    .into(),
+            )
+        }
+        _ => Ok(text.to_owned()),
+    }
 }
 
 /// The whole wait of an interactive grant: `--timeout` when given, else 300 s.
@@ -259,7 +280,7 @@ pub struct IntrospectArgs {
     pub client: ClientArgs,
 
     /// The token to ask about, or `-` for standard input.
-    #[arg(value_name = "TOKEN")]
+    #[arg(value_name = "TOKEN", allow_hyphen_values = true, value_parser = opaque_token)]
     pub token: String,
 
     #[command(flatten)]
@@ -273,7 +294,7 @@ pub struct UserinfoArgs {
     pub issuer: String,
 
     /// The access token, or `-` for standard input.
-    #[arg(value_name = "TOKEN")]
+    #[arg(value_name = "TOKEN", allow_hyphen_values = true, value_parser = opaque_token)]
     pub token: String,
 
     /// Print the answer as one line of JSON.
@@ -323,5 +344,15 @@ mod tests {
         assert_eq!(duration_secs("1h"), Ok(3600));
         assert!(duration_secs("5x").is_err());
         assert!(duration_secs("m").is_err());
+    }
+
+    #[test]
+    fn opaque_tokens_may_start_with_a_dash_but_options_are_not_tokens() {
+        for token in ["-2Xo_opaque", "-", "--Xq9_aB", "-v", "abc--def"] {
+            assert_eq!(opaque_token(token).as_deref(), Ok(token));
+        }
+        for option in ["--jsno", "--client-secret=x", "--", "--a-b-2"] {
+            assert!(opaque_token(option).is_err(), "{option}");
+        }
     }
 }

@@ -82,7 +82,13 @@ pub struct MakeArgs {
     pub kid: Option<String>,
 
     /// Sign with this HMAC secret.
-    #[arg(long, value_name = "TEXT", help_heading = "Key", group = "signkey")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        help_heading = "Key",
+        group = "signkey",
+        allow_hyphen_values = true
+    )]
     pub secret: Option<Secret>,
 
     /// Sign with the HMAC secret in FILE (raw bytes; one trailing newline is stripped).
@@ -90,7 +96,13 @@ pub struct MakeArgs {
     pub secret_file: Option<PathBuf>,
 
     /// Sign with an HMAC secret given in base64 or base64url.
-    #[arg(long, value_name = "TEXT", help_heading = "Key", group = "signkey")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        help_heading = "Key",
+        group = "signkey",
+        allow_hyphen_values = true
+    )]
     pub secret_base64: Option<Secret>,
 
     /// The algorithm (default: the JWK's alg, else the token's when the key fits, else the key's).

@@ -156,4 +156,99 @@ proptest! {
         s.scan(bytes, p.resume, true, |c| pieces.push((c.start, c.end)));
         prop_assert_eq!(whole, pieces);
     }
+
+    #[test]
+    fn a_token_response_inside_text_is_judged_as_the_document(tree in response_tree(), pretty in any::<bool>()) {
+        // The same JSON object, given alone (a document, walked whole) and
+        // inside text (found from each token outwards): every token gets the
+        // same key and the same checked/unchecked.
+        let mut n = 0;
+        let value = tree.build(&mut n);
+        let json = if pretty {
+            serde_json::to_string_pretty(&value).unwrap()
+        } else {
+            value.to_string()
+        };
+        let alone = fields_and_checked(json.as_bytes());
+        let in_text = fields_and_checked(format!("< HTTP/1.1 200 OK\n{json}\n* done\n").as_bytes());
+        prop_assert_eq!(&alone, &in_text, "{}", json);
+        prop_assert_eq!(alone.len(), n);
+    }
+}
+
+/// `(field, checked)` of each token of `--json` over `bytes`.
+fn fields_and_checked(bytes: &[u8]) -> Vec<(Option<String>, bool)> {
+    let mut json = Vec::new();
+    let _ = jwtinspect::inspect_bytes(bytes, settings(OutputMode::Json), &mut json);
+    String::from_utf8(json)
+        .expect("UTF-8")
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).expect("a JSON line");
+            (v["field"].as_str().map(str::to_owned), v["checked"] == true)
+        })
+        .collect()
+}
+
+/// A JSON object as login answers nest them: tokens under the names a
+/// response uses, other members, and objects inside.
+#[derive(Debug, Clone)]
+enum Tree {
+    Token(&'static str),
+    Number(&'static str),
+    Object(&'static str, Vec<Tree>),
+}
+
+impl Tree {
+    /// The object, each token distinct (a counter in its payload); `n`
+    /// counts the tokens.
+    fn build(&self, n: &mut usize) -> Value {
+        let mut map = Map::new();
+        if let Tree::Object(_, members) = self {
+            for member in members {
+                let (Tree::Token(name) | Tree::Number(name) | Tree::Object(name, _)) = member;
+                if map.contains_key(*name) {
+                    // One member of a name (JSON allows more, but then the
+                    // document keeps only the last).
+                    continue;
+                }
+                let (name, value) = match member {
+                    Tree::Token(name) => {
+                        *n += 1;
+                        let payload = format!(r#"{{"sub":"u{n}","exp":1714568400}}"#);
+                        let token = format!(
+                            "eyJhbGciOiJIUzI1NiJ9.{}.c2lnbmF0dXJl",
+                            URL_SAFE_NO_PAD.encode(payload)
+                        );
+                        (*name, Value::String(token))
+                    }
+                    Tree::Number(name) => (*name, Value::from(300)),
+                    Tree::Object(name, _) => (*name, member.build(n)),
+                };
+                map.insert(name.to_owned(), value);
+            }
+        }
+        Value::Object(map)
+    }
+}
+
+fn response_tree() -> impl Strategy<Value = Tree> {
+    let token_names = prop::sample::select(vec![
+        "access_token",
+        "accessToken",
+        "token",
+        "refresh_token",
+        "refreshToken",
+        "id_token",
+    ]);
+    let leaf = prop_oneof![
+        token_names.prop_map(Tree::Token),
+        prop::sample::select(vec!["expires_in", "n"]).prop_map(Tree::Number),
+    ];
+    let object_names = prop::sample::select(vec!["data", "tokens", "meta"]);
+    let tree = leaf.prop_recursive(3, 24, 5, move |inner| {
+        (object_names.clone(), prop::collection::vec(inner, 0..5))
+            .prop_map(|(name, members)| Tree::Object(name, members))
+    });
+    prop::collection::vec(tree, 1..6).prop_map(|members| Tree::Object("", members))
 }

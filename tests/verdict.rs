@@ -375,6 +375,127 @@ fn print_token_of_a_login_response_is_one_line() {
     assert!(text.starts_with("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJmcmVzaCI6ZmFsc2UsImlhdCI6MTYzMTQwNjE4MSwianRpIjoiMmE1"));
 }
 
+/// `(field, checked)` of each token `--json` reports for `input` on stdin,
+/// and the exit code.
+fn fields_checked(input: &str, extra: &[&str]) -> (Vec<(String, bool)>, Option<i32>) {
+    let out = jwtinspect()
+        .args(["--json", "--now", NOW_ARG])
+        .args(extra)
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let seen = json_lines(&out)
+        .iter()
+        .map(|l| {
+            let field = l["field"].as_str().unwrap_or("-").to_owned();
+            (field, l["checked"].as_bool().expect("checked"))
+        })
+        .collect();
+    (seen, out.status.code())
+}
+
+fn pairs(list: &[(&str, bool)]) -> Vec<(String, bool)> {
+    list.iter().map(|(f, c)| ((*f).to_owned(), *c)).collect()
+}
+
+#[test]
+fn token_responses_inside_text_are_token_responses() {
+    // A login answer in a JSON Lines log, or as the body of a `curl -v`
+    // dump, is judged as when given alone: its expired refresh token is
+    // shown unchecked and cannot fail the run; every line alike (the first
+    // line of a stream is parsed as a document, the others are text).
+    let (access, refresh) = (admin_token(), expired_token());
+    let answer = json!({"access_token": access, "expires_in": 300, "refresh_token": refresh});
+    let jsonl = format!("{answer}\n{answer}\n{{\"ts\":1,\"body\":{answer}}}\n");
+    let (seen, code) = fields_checked(&jsonl, &[]);
+    let one = [("access_token", true), ("refresh_token", false)];
+    assert_eq!(seen, pairs(&[one, one, one].concat()));
+    assert_eq!(code, Some(0));
+
+    let pretty = serde_json::to_string_pretty(&answer).unwrap();
+    let dump = format!(
+        "> GET /api HTTP/1.1\n> Authorization: Bearer {access}\n>\n< HTTP/1.1 200 OK\n\
+         < Content-Type: application/json\n<\n{pretty}\n* Connection #0 left intact\n"
+    );
+    let (seen, code) = fields_checked(&dump, &[]);
+    assert_eq!(
+        seen,
+        pairs(&[
+            ("-", true),
+            ("access_token", true),
+            ("refresh_token", false)
+        ])
+    );
+    assert_eq!(code, Some(0));
+    let out = jwtinspect()
+        .args(["--print-token", "--now", NOW_ARG])
+        .write_stdin(dump)
+        .output()
+        .expect("runs");
+    assert_eq!(stdout_of(&out), format!("{access}\n{access}\n"));
+}
+
+#[test]
+fn the_object_around_a_token_in_text_decides_as_in_a_document() {
+    let (access, refresh) = (admin_token(), expired_token());
+    let line = |v: Value| format!("log: {v}\n");
+    // The access token after the refresh token; the refresh token one level
+    // down in the response; a sibling object closed before it.
+    let cases = [
+        json!({"refresh_token": refresh, "access_token": access}),
+        json!({"accessToken": access, "tokens": {"refreshToken": refresh}}),
+        json!({"access_token": access, "meta": {"a": {"b": 1}}, "id_token": refresh}),
+    ];
+    for case in cases {
+        let (seen, code) = fields_checked(&line(case.clone()), &[]);
+        assert!(
+            seen.iter().all(|(f, c)| *c == f.starts_with("access")),
+            "{case}: {seen:?}"
+        );
+        assert_eq!(code, Some(0), "{case}");
+    }
+    // No access token in the object: its refresh token is checked (and expired).
+    let (seen, code) = fields_checked(&line(json!({"refresh_token": refresh})), &[]);
+    assert_eq!(seen, pairs(&[("refresh_token", true)]));
+    assert_eq!(code, Some(1));
+    // Two objects on a line: the response's refresh token is not the other's.
+    let two = format!(
+        "{} {}\n",
+        json!({"access_token": access}),
+        json!({"refresh_token": refresh})
+    );
+    let (seen, code) = fields_checked(&two, &[]);
+    assert_eq!(
+        seen,
+        pairs(&[("access_token", true), ("refresh_token", true)])
+    );
+    assert_eq!(code, Some(1));
+    // --field still decides.
+    let (seen, _) = fields_checked(
+        &line(json!({"access_token": access, "refresh_token": refresh})),
+        &["--field", "refresh_token"],
+    );
+    assert_eq!(
+        seen,
+        pairs(&[("access_token", false), ("refresh_token", true)])
+    );
+}
+
+#[test]
+fn many_unclosed_objects_around_tokens_cost_no_more_than_linear_time() {
+    // Every token under refresh_token inside braces that never close: each
+    // search fails; the parse budget keeps the whole run linear. (A
+    // regression would show as this test taking minutes, not as a panic.)
+    let refresh = expired_token();
+    let text: String = (0..3000)
+        .map(|_| format!("{{\"a\":{{\"b\":{{\"refresh_token\":\"{refresh}\"\n"))
+        .collect();
+    let (seen, code) = fields_checked(&text, &[]);
+    assert_eq!(seen.len(), 3000);
+    assert!(seen.iter().all(|(_, c)| *c));
+    assert_eq!(code, Some(1));
+}
+
 #[test]
 fn tokens_outside_json_are_always_checked() {
     let bad = expired_token();

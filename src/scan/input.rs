@@ -4,7 +4,6 @@
 //! log needs only a block of memory. A small input that is a JSON document is
 //! parsed whole, so tokens in arrays and nested objects carry their key.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -13,6 +12,7 @@ use memchr::memmem;
 use serde_json::Value;
 
 use super::find::{self, Candidate, Scanner};
+use super::response::{self, Enclosing, JsonToken};
 use crate::error::Error;
 
 /// Bytes read per block.
@@ -239,6 +239,11 @@ pub(super) struct Sink<'a, 'f> {
     pub(super) stats: Stats,
     /// The tokens being emitted come from a token response.
     in_response: bool,
+    /// The tokens being emitted come from a JSON document walked whole
+    /// (`in_response` says all); else from text, where a token's object is
+    /// looked for when its key names a response's other token.
+    in_json: bool,
+    enclosing: Enclosing,
     /// Line counting: absolute offset reached and the line number there.
     line_pos: u64,
     line: u64,
@@ -258,6 +263,8 @@ impl<'a, 'f> Sink<'a, 'f> {
             each,
             stats: Stats::default(),
             in_response: false,
+            in_json: false,
+            enclosing: Enclosing::default(),
             line_pos: 0,
             line: 1,
             source_buf: String::new(),
@@ -319,12 +326,18 @@ impl<'a, 'f> Sink<'a, 'f> {
                 }
             }
         };
+        let in_response = self.in_response
+            || (!self.in_json
+                && field.is_some_and(response::names_a_sibling)
+                && self
+                    .enclosing
+                    .in_response(buf, base, (c.start, c.end), token));
         (self.each)(Found {
             source,
             field,
             token,
             trailing,
-            in_response: self.in_response,
+            in_response,
         })
     }
 
@@ -371,9 +384,10 @@ impl<'a, 'f> Sink<'a, 'f> {
     /// Tokens among the string values of a parsed JSON document, labelled with their key.
     fn json(&mut self, text: &[u8], value: &Value) -> Result<(), Error> {
         let mut found: Vec<JsonToken> = Vec::new();
-        collect_json(value, None, false, &mut found);
+        response::collect_json(value, None, false, &mut found);
         let mut at = 0;
         let mut misses = 0;
+        self.in_json = true;
         for (field, token, trailing, in_response) in found {
             let trailing = trailing.as_deref();
             self.in_response = in_response;
@@ -398,6 +412,7 @@ impl<'a, 'f> Sink<'a, 'f> {
             }
         }
         self.in_response = false;
+        self.in_json = false;
         Ok(())
     }
 }
@@ -423,47 +438,6 @@ fn looks_like_json(text: &[u8]) -> bool {
     )
 }
 
-/// A token in a JSON document: the key it stood under, the token, and the
-/// text glued to its end when the string value was the token and more.
-/// ... and whether it is in a token response.
-type JsonToken<'v> = (Option<&'v str>, Cow<'v, str>, Option<Cow<'v, str>>, bool);
-
-/// Walk a JSON value; strings holding tokens are collected with the nearest
-/// key. Object keys are strings too: a token used as a key is collected
-/// under its object's key.
-fn collect_json<'v>(
-    value: &'v Value,
-    key: Option<&'v str>,
-    in_response: bool,
-    out: &mut Vec<JsonToken<'v>>,
-) {
-    match value {
-        Value::String(s) => collect_string(s, key, in_response, out),
-        Value::Array(items) => items
-            .iter()
-            .for_each(|v| collect_json(v, key, in_response, out)),
-        Value::Object(map) => {
-            let response = in_response || is_token_response(map);
-            map.iter().for_each(|(k, v)| {
-                collect_string(k, key, response, out);
-                collect_json(v, Some(k), response, out);
-            })
-        }
-        _ => {}
-    }
-}
-
-/// A JSON object holding a token under `access_token`, `accessToken` or `token`.
-fn is_token_response(map: &serde_json::Map<String, Value>) -> bool {
-    ACCESS_KEYS.iter().any(|k| {
-        map.get(*k).and_then(Value::as_str).is_some_and(|s| {
-            find::is_whole_token(s)
-                || find::glued(s.as_bytes()).is_some()
-                || !find::scan_all(s.as_bytes()).is_empty()
-        })
-    })
-}
-
 /// `error "invalid_grant", error_description "Bad credentials"` for a JSON
 /// error answer (an object with an `error` member), else None.
 fn error_answer(value: &Value) -> Option<String> {
@@ -481,35 +455,6 @@ fn error_answer(value: &Value) -> Option<String> {
         })
         .collect();
     Some(parts.join(", "))
-}
-
-/// The tokens in one JSON string: the whole string, the whole string with
-/// text glued on, or tokens in it as in free text.
-fn collect_string<'v>(
-    s: &'v str,
-    key: Option<&'v str>,
-    in_response: bool,
-    out: &mut Vec<JsonToken<'v>>,
-) {
-    if find::is_whole_token(s) {
-        out.push((key, Cow::Borrowed(s), None, in_response));
-    } else if let Some((start, end, glued_end)) = find::glued(s.as_bytes()) {
-        // Token bytes are ASCII: these are char boundaries.
-        let token = s.get(start..end).map(Cow::Borrowed);
-        let glued = s.get(end..glued_end).map(Cow::Borrowed);
-        if let Some(token) = token {
-            out.push((key, token, glued, in_response));
-        }
-    } else {
-        for c in find::scan_all(s.as_bytes()) {
-            // Token bytes are ASCII: this is lossless.
-            let text = match c.text(s.as_bytes()) {
-                Cow::Borrowed(b) => String::from_utf8_lossy(b),
-                Cow::Owned(b) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
-            };
-            out.push((key, text, None, in_response));
-        }
-    }
 }
 
 /// Where the first JSON value of a stream ends, found as its bytes arrive:

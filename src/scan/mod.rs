@@ -4,6 +4,7 @@
 pub(crate) mod batch;
 pub(crate) mod find;
 pub(crate) mod input;
+mod response;
 #[cfg(unix)]
 mod segments;
 mod values;

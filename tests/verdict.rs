@@ -647,17 +647,17 @@ fn fractional_exp_is_compared_as_a_number() {
 
 // ------------------------------------------------------ a terminal's width
 
-#[test]
-fn on_a_terminal_the_report_wraps_to_its_width() {
+/// The report of `jwtinspect --color never ARGS` on a terminal of `cols`
+/// columns (script(1) gives it one); None when script(1) is missing.
+fn on_a_terminal(cols: usize, args: &str) -> Option<String> {
     use std::process::Command;
-    // script(1) gives the run a terminal of 80 columns.
     if Command::new("script").arg("--version").output().is_err() {
         eprintln!("SKIPPED: script(1) is not installed");
-        return;
+        return None;
     }
     let bin = assert_cmd::cargo::cargo_bin("jwtinspect");
     let line = format!(
-        "stty rows 50 cols 80; {} --color never --now {KEYCLOAK_NOW} testdata/keycloak-response.json",
+        "stty rows 50 cols {cols}; {} --color never {args}",
         bin.display()
     );
     let out = Command::new("script")
@@ -665,7 +665,15 @@ fn on_a_terminal_the_report_wraps_to_its_width() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("script runs");
-    let text = stdout_of(&out).replace('\r', "");
+    Some(stdout_of(&out).replace('\r', ""))
+}
+
+#[test]
+fn on_a_terminal_the_report_wraps_to_its_width() {
+    let args = format!("--now {KEYCLOAK_NOW} testdata/keycloak-response.json");
+    let Some(text) = on_a_terminal(80, &args) else {
+        return;
+    };
     assert!(text.starts_with("OK · token 1"), "{text}");
     for l in text.lines() {
         assert!(l.chars().count() <= 80, "wider than the terminal: {l:?}");
@@ -682,4 +690,21 @@ fn on_a_terminal_the_report_wraps_to_its_width() {
         "testdata/keycloak-response.json",
     ]));
     assert!(piped.lines().any(|l| l.chars().count() > 80));
+}
+
+#[test]
+fn wide_characters_wrap_by_the_columns_they_take() {
+    use unicode_width::UnicodeWidthStr;
+    // A name of 24 CJK characters takes 48 columns, not 24.
+    let token = hs256(&json!({
+        "sub": "yamada", "exp": NOW + 300, "name": "山田太郎".repeat(6),
+        "groups": ["営業部", "開発部", "人事部", "総務部", "経理部", "広報部", "法務部", "情報部"]
+    }));
+    let Some(text) = on_a_terminal(50, &format!("--now {NOW_ARG} {token}")) else {
+        return;
+    };
+    assert!(text.contains("山田太郎"), "{text}");
+    for l in text.lines() {
+        assert!(l.width() <= 50, "{} columns: {l:?}", l.width());
+    }
 }

@@ -13,7 +13,7 @@ use crate::meaning::glossary::{Explained, Part};
 use crate::meaning::inspect::{Inspection, JweLayer, Status};
 use crate::meaning::time::{self, Zone};
 use crate::report::verdict::{self, Tally};
-use crate::report::wrap;
+use crate::report::wrap::{self, columns};
 use crate::sanitize::{self, escape};
 
 /// Claim values longer than this are cut in the human report (not in --json).
@@ -332,7 +332,7 @@ fn members<W: Write>(
     let width = key_width(map);
     for (k, v) in map {
         let key = escape(k);
-        let pad = width.saturating_sub(key.chars().count());
+        let pad = width.saturating_sub(columns(&key));
         let note = match (TIME_CLAIMS.contains(&k.as_str()), time::numeric_date(v)) {
             (true, Ok(t)) => format!(
                 "  {}",
@@ -350,7 +350,7 @@ fn members<W: Write>(
                 let inner_width = key_width(inner);
                 for (k2, v2) in inner {
                     let key2 = escape(k2);
-                    let pad2 = inner_width.saturating_sub(key2.chars().count());
+                    let pad2 = inner_width.saturating_sub(columns(&key2));
                     out.line(
                         &format!(
                             "    {}{}  {}",
@@ -381,7 +381,7 @@ fn members<W: Write>(
 /// The column the values of `map` start at: its longest name, up to 24.
 fn key_width(map: &Map<String, Value>) -> usize {
     map.keys()
-        .map(|k| escape(k).chars().count())
+        .map(|k| columns(&escape(k)))
         .max()
         .unwrap_or(0)
         .min(24)

@@ -1,8 +1,11 @@
 //! Wrapping report lines to the terminal's width, at spaces, with
 //! continuation lines indented under the value. Colour escapes take no room.
 
+use unicode_width::UnicodeWidthChar;
+
 /// The columns `s` takes on a terminal: SGR escapes (`\x1b[...m`) take none,
-/// other characters one each (the report's text is escaped, so no controls).
+/// other characters their width (East Asian wide ones two, combining marks
+/// none; the report's text is escaped, so no controls).
 pub fn columns(s: &str) -> usize {
     let mut n = 0;
     let mut in_escape = false;
@@ -11,7 +14,7 @@ pub fn columns(s: &str) -> usize {
             (false, '\x1b') => in_escape = true,
             (true, 'm') => in_escape = false,
             (true, _) => {}
-            (false, _) => n += 1,
+            (false, c) => n += c.width().unwrap_or(0),
         }
     }
     n
@@ -49,26 +52,27 @@ pub fn wrap(line: &str, indent: usize, width: usize) -> String {
             used += w;
             continue;
         }
-        // Longer than the room: cut it, keeping escapes whole.
+        // Longer than the room: cut it, keeping escapes whole (and a wide
+        // character whole: it moves to the next line when one column is left).
         let mut in_escape = false;
         for c in word.chars() {
-            let visible = match (in_escape, c) {
+            let cols = match (in_escape, c) {
                 (false, '\x1b') => {
                     in_escape = true;
-                    false
+                    0
                 }
                 (true, 'm') => {
                     in_escape = false;
-                    false
+                    0
                 }
-                (true, _) => false,
-                (false, _) => true,
+                (true, _) => 0,
+                (false, c) => c.width().unwrap_or(0),
             };
-            if visible && used >= width {
+            if cols > 0 && used + cols > width {
                 newline(&mut out, &mut used);
             }
             out.push(c);
-            used += usize::from(visible);
+            used += cols;
         }
     }
     out
@@ -115,5 +119,23 @@ mod tests {
             assert!(columns(l) <= 30, "{l:?}");
         }
         assert_eq!(wrapped.matches('x').count(), 50);
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns_and_are_never_split() {
+        // A name in CJK: 2 columns a character; a combining accent: none.
+        assert_eq!(columns("山田太郎"), 8);
+        assert_eq!(columns("e\u{301}"), 1);
+        let line = format!("  name       \"{}\"", "山田".repeat(20));
+        let wrapped = wrap(&line, 13, 30);
+        assert!(wrapped.lines().count() > 1, "{wrapped}");
+        for l in wrapped.lines() {
+            assert!(columns(l) <= 30, "{} columns: {l:?}", columns(l));
+        }
+        assert_eq!(wrapped.matches('山').count(), 20);
+        let words = format!("  name       {}", ["山田太郎"; 10].join(" "));
+        for l in wrap(&words, 13, 30).lines() {
+            assert!(columns(l) <= 30, "{l:?}");
+        }
     }
 }

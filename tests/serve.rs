@@ -230,6 +230,16 @@ fn oversized_and_malformed_requests_get_a_4xx_and_the_server_goes_on() {
         "{}",
         r.text()
     );
+    // Header fields, or a target, past 16 KiB: 431 (before the Host check).
+    let long = "a".repeat(20 * 1024);
+    let r = s.request("GET", "/", &[("X-Padding", long.as_str())], b"");
+    assert_eq!(r.status, 431, "{}", r.text());
+    let many: Vec<(String, String)> = (0..400)
+        .map(|i| (format!("X-N{i}"), "b".repeat(60)))
+        .collect();
+    let many: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(s.request("GET", "/", &many, b"").status, 431);
+    assert_eq!(s.request("GET", &format!("/?{long}"), &[], b"").status, 431);
     // A request line that is not HTTP.
     let r = s.raw(b"\x16\x03\x01 garbage\r\n\r\n");
     assert!((400..500).contains(&r.status), "garbage got {}", r.status);

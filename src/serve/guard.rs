@@ -4,6 +4,9 @@
 
 /// The largest request body read (a token, a login answer, a JWKS).
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// The most bytes of target and header fields a request may carry (a
+/// browser sends about one kilobyte; common servers stop at 8-16 KiB).
+pub const HEADER_LIMIT: usize = 16 * 1024;
 
 /// The page loads scripts, styles, images, fonts and connections from this
 /// origin only; no inline script or style, no plugins, no framing.
@@ -21,6 +24,7 @@ pub enum Refusal {
     NotFound,
     ContentType,
     TooLarge,
+    HeadersTooLarge,
     Busy,
     Malformed(String),
 }
@@ -33,6 +37,7 @@ impl Refusal {
             Refusal::NotFound => 404,
             Refusal::Method => 405,
             Refusal::TooLarge => 413,
+            Refusal::HeadersTooLarge => 431,
             Refusal::ContentType => 415,
             Refusal::Busy => 503,
             Refusal::Malformed(_) => 400,
@@ -50,9 +55,27 @@ impl Refusal {
             Refusal::Method => "method not allowed here".to_owned(),
             Refusal::ContentType => "the API takes application/json".to_owned(),
             Refusal::TooLarge => format!("the request body is over {BODY_LIMIT} bytes"),
+            Refusal::HeadersTooLarge => {
+                format!("the request's target and header fields are over {HEADER_LIMIT} bytes")
+            }
             Refusal::Busy => "too many requests at once; try again".to_owned(),
             Refusal::Malformed(why) => why.clone(),
         }
+    }
+}
+
+/// Target and header fields within HEADER_LIMIT bytes in all.
+pub fn check_header_size<'a>(
+    target: &str,
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), Refusal> {
+    let size = fields.into_iter().fold(target.len(), |n, (name, value)| {
+        n + name.len() + value.len() + 4
+    });
+    if size > HEADER_LIMIT {
+        Err(Refusal::HeadersTooLarge)
+    } else {
+        Ok(())
     }
 }
 
@@ -125,6 +148,18 @@ impl Guard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_fields_are_counted_to_the_limit() {
+        let value = "v".repeat(HEADER_LIMIT - 1 - 4 - 1);
+        assert_eq!(check_header_size("/", [("X", value.as_str())]), Ok(()));
+        let over = format!("{value}v");
+        assert_eq!(
+            check_header_size("/", [("X", over.as_str())]),
+            Err(Refusal::HeadersTooLarge)
+        );
+        assert_eq!(Refusal::HeadersTooLarge.status(), 431);
+    }
 
     fn guard() -> Guard {
         Guard::new(8765, "k".repeat(32))

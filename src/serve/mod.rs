@@ -187,6 +187,13 @@ fn handle(guard: &Guard, api: &api::Api, mut request: Request) {
 type Reply = Response<std::io::Cursor<Vec<u8>>>;
 
 fn answer(guard: &Guard, api: &api::Api, request: &mut Request) -> Result<Reply, Refusal> {
+    guard::check_header_size(
+        request.url(),
+        request
+            .headers()
+            .iter()
+            .map(|h| (h.field.as_str().as_str(), h.value.as_str())),
+    )?;
     let headers = request.headers().to_vec();
     let header = |name: &'static str| {
         headers

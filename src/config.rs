@@ -64,6 +64,10 @@ pub struct Settings {
     pub line_buffered: bool,
     /// The terminal's width, when standard output is one: the human report wraps to it.
     pub width: Option<usize>,
+    /// Each failed checked token's one-line reason goes to standard error
+    /// (`jwtinspect: SOURCE: FAILED: ...`): the command line's way. The web
+    /// page and other library callers read the verdicts from the report.
+    pub failure_lines: bool,
 }
 
 /// TLS and timeout settings for every request (`--cacert`, `--insecure`, `--timeout`).

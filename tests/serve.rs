@@ -346,6 +346,11 @@ fn the_api_answers_what_the_command_line_says() {
     assert_eq!(token["signature"]["verified"], false);
     let codes = codes(token);
     assert!(codes.contains(&"signature-invalid"), "{codes:?}");
+    // Two failed tokens, and nothing about them on the server's stderr:
+    // pasted tokens are never logged (the command line's `FAILED` lines).
+    if let Ok(line) = s.stderr.recv_timeout(Duration::from_millis(500)) {
+        panic!("serve wrote to stderr: {line}");
+    }
 }
 
 #[test]

@@ -62,6 +62,7 @@ fn settings(output: OutputMode, now: i64, key: usize) -> Settings {
         brief: false,
         line_buffered: false,
         width: None,
+        failure_lines: false,
     }
 }
 

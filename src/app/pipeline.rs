@@ -113,6 +113,7 @@ fn write_in_order<W: Write>(
     order: Receiver<ToWriter>,
     spare: mpsc::Sender<(Batch, Vec<u8>)>,
     written: &Written,
+    failure_lines: bool,
 ) -> Result<(), Error> {
     let mut reported = 0;
     for message in order {
@@ -125,7 +126,9 @@ fn write_in_order<W: Write>(
                 if let Ok(mut code) = written.code.lock() {
                     *code = code.merge(done.code);
                 }
-                messages::errors(&done.failures);
+                if failure_lines {
+                    messages::errors(&done.failures);
+                }
                 done.failures.clear();
                 out.write_all(&done.lines).map_err(write_err)?;
                 reported += done.reported;
@@ -199,7 +202,9 @@ impl<'scope> Pipeline<'scope> {
             unwritten: AtomicUsize::new(0),
         });
         let shared = Arc::clone(&written);
-        let writer = scope.spawn(move || write_in_order(out, to_write, give_back, &shared));
+        let failure_lines = settings.failure_lines;
+        let writer =
+            scope.spawn(move || write_in_order(out, to_write, give_back, &shared, failure_lines));
         Pipeline {
             jobs: Some(jobs),
             workers: handles,
@@ -369,6 +374,7 @@ mod tests {
             brief: false,
             line_buffered: false,
             width: None,
+            failure_lines: false,
         }
     }
 

@@ -153,6 +153,7 @@ impl Settings {
             brief: args.brief,
             line_buffered: args.line_buffered || env.stdout_terminal,
             width: env.width.filter(|_| env.stdout_terminal),
+            failure_lines: true,
         })
     }
 }

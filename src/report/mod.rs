@@ -43,12 +43,17 @@ pub struct Printer<W: Write> {
 struct Pending {
     lines: Vec<String>,
     each: bool,
+    /// Off: the lines are dropped (`Settings::failure_lines`).
+    enabled: bool,
 }
 
 const PENDING_LINES: usize = 64;
 
 impl Pending {
     fn push(&mut self, line: String) {
+        if !self.enabled {
+            return;
+        }
         self.lines.push(line);
         if self.each || self.lines.len() >= PENDING_LINES {
             self.write();
@@ -64,6 +69,7 @@ impl Pending {
 impl<W: Write> Printer<W> {
     pub fn new(out: W, settings: Settings) -> Self {
         let flush_each = settings.line_buffered;
+        let enabled = settings.failure_lines;
         Printer {
             out,
             settings,
@@ -76,6 +82,7 @@ impl<W: Write> Printer<W> {
             complaints: Pending {
                 lines: Vec::new(),
                 each: flush_each,
+                enabled,
             },
         }
     }

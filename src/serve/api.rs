@@ -67,7 +67,10 @@ pub struct Api {
 }
 
 impl Api {
-    pub fn new(base: Settings, inspect: Inspect) -> Api {
+    pub fn new(mut base: Settings, inspect: Inspect) -> Api {
+        // Pasted tokens are never logged: their verdicts go to the page only,
+        // not as `FAILED` lines on the server's standard error.
+        base.failure_lines = false;
         Api { base, inspect }
     }
 

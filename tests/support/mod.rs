@@ -86,5 +86,7 @@ pub fn library_settings(
         brief: false,
         line_buffered: false,
         width: None,
+        // The verdicts are in the report; none on the test log's stderr.
+        failure_lines: false,
     }
 }

@@ -95,7 +95,8 @@ pub(super) fn names_a_sibling(field: &str) -> bool {
 const LOOKBACK: usize = 64 * 1024;
 /// How far past its opening brace an object is read.
 const WINDOW: usize = 64 * 1024;
-/// Opening braces tried per token, innermost first.
+/// Opening braces tried per token, innermost first: the objects the token
+/// may be in, as many levels as real answers nest and some to spare.
 const TRIES: usize = 8;
 /// Bytes parsed for these searches (up to where each parse ended or failed),
 /// past which they stop (a token is then taken as outside any response):
@@ -153,24 +154,25 @@ impl Enclosing {
         }
         let lo = start.saturating_sub(LOOKBACK);
         let budget = BUDGET_BASE + BUDGET_PER_BYTE * (base + buf.len() as u64);
+        let before = &buf[lo..start];
+        // The backward scan counts against the budget too, byte for byte.
+        let mut scanned = before.len();
+        let mut braces = unclosed_braces(before);
         let mut innermost = None;
-        for brace in memchr::memrchr_iter(b'{', &buf[lo..start]).take(TRIES) {
-            let open = lo + brace;
+        for _ in 0..TRIES {
             if self.spent > budget {
                 break;
             }
-            let text = &buf[open..buf.len().min(open + WINDOW)];
-            let mut values = serde_json::Deserializer::from_slice(text).into_iter::<Value>();
-            let value = match values.next() {
-                Some(Ok(value)) => value,
-                Some(Err(e)) => {
-                    self.spent += parsed_to(text, &e) as u64;
-                    continue;
-                }
-                None => continue,
+            let Some(at) = braces.next() else {
+                self.spent += scanned as u64;
+                break;
             };
-            let close = open + values.byte_offset();
-            self.spent += (close - open) as u64;
+            self.spent += (scanned - at) as u64;
+            scanned = at;
+            let open = lo + at;
+            let Some((value, close)) = self.parse_at(buf, open) else {
+                continue;
+            };
             if close < end {
                 // A closed object before the token: not around it.
                 continue;
@@ -197,6 +199,43 @@ impl Enclosing {
         }
         false
     }
+
+    /// The JSON value that opens at `buf[open]` (read at most WINDOW bytes
+    /// far) and where it ends; the bytes read count against the budget.
+    fn parse_at(&mut self, buf: &[u8], open: usize) -> Option<(Value, usize)> {
+        let text = &buf[open..buf.len().min(open + WINDOW)];
+        let mut values = serde_json::Deserializer::from_slice(text).into_iter::<Value>();
+        match values.next()? {
+            Ok(value) => {
+                let read = values.byte_offset();
+                self.spent += read as u64;
+                Some((value, open + read))
+            }
+            Err(e) => {
+                self.spent += parsed_to(text, &e) as u64;
+                None
+            }
+        }
+    }
+}
+
+/// The opening braces of `text` that no later `}` closes, last first: the
+/// objects a token right after `text` may be in. Braces are paired without
+/// regard to strings (read backwards, a string's bounds are not known), so
+/// a brace inside a string can mislead: each one is confirmed by a parse.
+fn unclosed_braces(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut depth = 0usize;
+    memchr::memrchr2_iter(b'{', b'}', text).filter(move |&at| {
+        if text[at] == b'}' {
+            depth += 1;
+            false
+        } else if depth > 0 {
+            depth -= 1;
+            false
+        } else {
+            true
+        }
+    })
 }
 
 /// How far into `text` the parse that failed with `e` read: the byte of
@@ -264,6 +303,39 @@ mod tests {
         // The next line's object holds no access token.
         assert!(!around.in_response(buf.as_bytes(), 5000, span(&buf, R, 2), R));
         assert!(around.spent > spent);
+    }
+
+    #[test]
+    fn closed_objects_before_the_token_cost_no_try() {
+        // Twenty closed objects between the response's brace and the token:
+        // only the braces still open there are tried.
+        let closed = r#"{"a":{"b":1}},"#.repeat(20);
+        let buf = format!(
+            "{{\"access_token\":\"{A}\",\"list\":[{closed}{{}}],\"data\":{{\"refresh_token\":\"{R}\"}}}}"
+        );
+        let mut around = Enclosing::default();
+        assert!(around.in_response(buf.as_bytes(), 0, span(&buf, R, 0), R));
+        let opens: Vec<usize> = unclosed_braces(&buf.as_bytes()[..span(&buf, R, 0).0]).collect();
+        assert_eq!(opens, [buf.find("{\"refresh").unwrap(), 0]);
+    }
+
+    #[test]
+    fn the_backward_scan_is_counted_against_the_budget() {
+        // Closing braces before every token: each search walks back over
+        // all of them (no brace is left open), and those bytes are counted.
+        let n = 20;
+        let braces = 60_000;
+        let buf = format!(
+            "{}{}",
+            "}".repeat(braces),
+            format!("\"refresh_token\":\"{R}\" ").repeat(n)
+        );
+        let starts: Vec<usize> = buf.match_indices(R).map(|(at, _)| at).collect();
+        let mut around = Enclosing::default();
+        for start in starts {
+            assert!(!around.in_response(buf.as_bytes(), 0, (start, start + R.len()), R));
+        }
+        assert!(around.spent >= (n * braces) as u64, "{}", around.spent);
     }
 
     #[test]

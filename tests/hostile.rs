@@ -770,3 +770,23 @@ fn security_findings_each_with_severity_and_a_message() {
         "{c:?}"
     );
 }
+
+#[test]
+fn any_key_before_a_token_in_text() {
+    // Keys of any text in front of a token, in text (not a JSON document):
+    // the search for a token response looks at the key's last bytes, which
+    // may fall inside a character (the inspect fuzz target's crash).
+    let tok = support::token(r#"{"alg":"HS256"}"#, &valid_payload());
+    for key in [
+        "ҜҜҜ",
+        "éééé",
+        "QҜ͊n",
+        "x\u{1F600}",
+        "Ҝ_token",
+        "\u{202e}token",
+    ] {
+        let text = format!("> GET /api\n> \"{key}\": \"{tok}\"; x=1\n");
+        let out = run(&["--json"], text, 0);
+        assert_eq!(stdout_of(&out).lines().count(), 1, "{key}");
+    }
+}

@@ -73,13 +73,19 @@ fn mint(parts: &[u8]) -> Vec<u8> {
         .map(|p| URL_SAFE_NO_PAD.encode(p))
         .collect();
     // The input's last byte (when there is one) picks a frame: free
-    // text, a whole value with text glued on (trailing-text), or a JSON
-    // string value (cookies inside JSON, glued text there too).
+    // text, a whole value with text glued on (trailing-text), a JSON
+    // string value (cookies inside JSON, glued text there too), or token
+    // responses inside text (the search for a token's object).
     let token = encoded.join(".");
-    match parts.last().map(|b| b % 4) {
+    match parts.last().map(|b| b % 5) {
         Some(1) => format!("{token}.foo").into_bytes(),
         Some(2) => format!("{{\"access_token\": \"{token}?\"}}").into_bytes(),
         Some(3) => format!("{{\"c\": \"sid={token}; Path=/\"}}").into_bytes(),
+        Some(4) => format!(
+            "log {{\"access_token\": \"{token}\", \"data\": {{\"refresh_token\": \"{token}\"}}}} }} \
+             {{\"list\": [{{}}, {{\"a\": \"{{\"}}], \"id_token\": \"{token}\""
+        )
+        .into_bytes(),
         _ => format!("Bearer {token} end").into_bytes(),
     }
 }

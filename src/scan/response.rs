@@ -87,8 +87,11 @@ fn collect_string<'v>(
 /// search for their object: keys like `Authorization` stand in every line
 /// of a log, and no token response names its tokens so.
 pub(super) fn names_a_sibling(field: &str) -> bool {
-    let lower = field.len() > 5 && field[field.len() - 5..].eq_ignore_ascii_case("token");
-    lower && !ACCESS_KEYS.contains(&field)
+    // Bytes, not a str slice: the name may be any text, and its fifth
+    // byte from the end need not start a character.
+    let name = field.as_bytes();
+    let ends_in_token = name.len() > 5 && name[name.len() - 5..].eq_ignore_ascii_case(b"token");
+    ends_in_token && !ACCESS_KEYS.contains(&field)
 }
 
 /// How far before a token its object may open.
@@ -283,6 +286,12 @@ mod tests {
         ] {
             assert!(!names_a_sibling(no), "{no}");
         }
+        // Any text: a multi-byte character across the last five bytes
+        // (found by the inspect fuzz target: it panicked slicing there).
+        for text in ["QҜ͊n", "ҜҜҜ", "éééé", "x\u{1F600}"] {
+            assert!(!names_a_sibling(text), "{text}");
+        }
+        assert!(names_a_sibling("Ҝ_token"));
     }
 
     #[test]

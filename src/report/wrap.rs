@@ -121,6 +121,25 @@ mod tests {
         assert_eq!(wrapped.matches('x').count(), 50);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn wrapped_lines_fit_and_keep_every_character(
+            words in proptest::collection::vec("[a-z山田é\u{301}\u{1F600}]{0,14}", 0..24),
+            indent in 0usize..24,
+            width in 0usize..90,
+        ) {
+            let line = words.join(" ");
+            let wrapped = wrap(&line, indent, width);
+            if width > indent + 10 {
+                for l in wrapped.lines() {
+                    proptest::prop_assert!(columns(l) <= width, "{} > {}: {:?}", columns(l), width, l);
+                }
+            }
+            let visible = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            proptest::prop_assert_eq!(visible(&wrapped), visible(&line));
+        }
+    }
+
     #[test]
     fn wide_characters_take_two_columns_and_are_never_split() {
         // A name in CJK: 2 columns a character; a combining accent: none.

@@ -101,10 +101,11 @@ const WINDOW: usize = 64 * 1024;
 /// Opening braces tried per token, innermost first: the objects the token
 /// may be in, as many levels as real answers nest and some to spare.
 const TRIES: usize = 8;
-/// Bytes parsed for these searches (up to where each parse ended or failed),
-/// past which they stop (a token is then taken as outside any response):
-/// 16 MiB and eight times the input read so far, so that hostile input
-/// (braces that never close, around many tokens) costs linear time.
+/// Bytes these searches may look at, walking back to braces and parsing
+/// forward (to where each parse ended or failed), past which they stop (a
+/// token is then taken as outside any response): 16 MiB and eight times
+/// the input read so far, so that hostile input (braces, closed or never
+/// closed, around many tokens) costs linear time.
 const BUDGET_BASE: u64 = 16 << 20;
 const BUDGET_PER_BYTE: u64 = 8;
 
@@ -114,7 +115,7 @@ const BUDGET_PER_BYTE: u64 = 8;
 pub(super) struct Enclosing {
     /// The last object found around a token.
     last: Option<Object>,
-    /// Bytes parsed so far.
+    /// Bytes looked at so far (BUDGET_BASE).
     spent: u64,
 }
 

@@ -790,3 +790,20 @@ fn any_key_before_a_token_in_text() {
         assert_eq!(stdout_of(&out).lines().count(), 1, "{key}");
     }
 }
+
+#[test]
+fn fuzz_regressions_replay_cleanly() {
+    // Inputs on which a fuzz target once crashed (testdata/fuzz-regressions,
+    // as the README's fuzzing section says), fed through the binary as
+    // standard input, in both report forms: exit 0-2, no internal error,
+    // no raw control character.
+    let dir = support::testdata("fuzz-regressions");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(&dir).expect("testdata/fuzz-regressions") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("readable");
+        run_any(&["--json"], bytes.clone());
+        run_any(&[], bytes);
+        replayed += 1;
+    }
+    assert!(replayed > 0, "no regression inputs in {}", dir.display());
+}

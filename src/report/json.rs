@@ -205,101 +205,103 @@ fn value(out: &mut Vec<u8>, v: &Value) {
     }
 }
 
-/// Integers as serde_json writes them (itoa); a float goes through
-/// serde_json itself, so its shortest form is exactly serde_json's.
+/// A number's text as the token held it. With `arbitrary_precision` a
+/// `Number` is that text (serde_json's scanner lower-cases `E` and writes an
+/// exponent's `+`), and serde_json serializes it verbatim: so does this,
+/// without parsing it again (`-0` stays `-0`, 2^64 keeps its digits).
 fn number(out: &mut Vec<u8>, n: &Number) {
-    if let Some(u) = n.as_u64() {
-        out.extend_from_slice(itoa::Buffer::new().format(u).as_bytes());
-    } else if let Some(i) = n.as_i64() {
-        out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
-    } else {
-        // Writing to a Vec cannot fail, and a Number is always finite.
-        let _ = serde_json::to_writer(&mut *out, n);
-    }
+    out.extend_from_slice(n.as_str().as_bytes());
 }
 
-/// True when a byte of `bytes` is one serde_json escapes (C0, `"`, `\`) or
-/// may begin a character SafeFormatter escapes (DEL, any non-ASCII byte).
-/// Eight bytes at a time (SWAR); each test is exact about whether any byte
-/// matches, though not about which.
-fn needs_care(bytes: &[u8]) -> bool {
+/// A mask of the bytes of `w` (little-endian: the first byte is the lowest)
+/// that serde_json escapes (C0, `"`, `\\`) or that may begin a character
+/// SafeFormatter escapes (DEL, any non-ASCII byte), in their high bits. Eight
+/// bytes at a time (SWAR): a borrow or carry only runs upwards, so the lowest
+/// bit set is exactly the first such byte (bits above it may be stray).
+fn care(w: u64) -> u64 {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let care = |w: u64| {
-        let zero_at = |x: u64| x.wrapping_sub(ONES) & !x;
-        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
-        let del_or_above = w.wrapping_add(ONES) | w;
-        let quote = zero_at(w ^ (ONES * u64::from(b'"')));
-        let backslash = zero_at(w ^ (ONES * u64::from(b'\\')));
-        (below_space | del_or_above | quote | backslash) & HIGH
-    };
+    let zero_at = |x: u64| x.wrapping_sub(ONES) & !x;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+    let del_or_above = w.wrapping_add(ONES) | w;
+    let quote = zero_at(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_at(w ^ (ONES * u64::from(b'\\')));
+    (below_space | del_or_above | quote | backslash) & HIGH
+}
+
+/// The index of the first byte of `bytes` that `care` names, if any.
+fn first_care(bytes: &[u8]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
-    let mut found = 0;
+    let mut at = 0;
     for chunk in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
-        found |= care(u64::from_ne_bytes(w));
+        let hit = care(u64::from_le_bytes(w));
+        if hit != 0 {
+            return Some(at + hit.trailing_zeros() as usize / 8);
+        }
+        at += 8;
     }
-    // The tail (fewer than eight bytes) a byte at a time, as a word: no copy.
-    let tail = chunks
-        .remainder()
-        .iter()
-        .fold(u64::from_ne_bytes([b' '; 8]), |w, &b| w << 8 | u64::from(b));
-    (found | care(tail)) != 0
+    // The tail (fewer than eight bytes), padded with spaces.
+    let rest = chunks.remainder();
+    let mut w = [b' '; 8];
+    w[..rest.len()].copy_from_slice(rest);
+    let hit = care(u64::from_le_bytes(w));
+    (hit != 0).then(|| at + hit.trailing_zeros() as usize / 8)
 }
 
 /// A JSON string. Clean text is the rule: one check, then one copy.
 fn string(out: &mut Vec<u8>, s: &str) {
     out.reserve(s.len() + 2);
     out.push(b'"');
-    if needs_care(s.as_bytes()) {
-        escaped(out, s);
-    } else {
-        out.extend_from_slice(s.as_bytes());
+    match first_care(s.as_bytes()) {
+        Some(at) => escaped(out, s, at),
+        None => out.extend_from_slice(s.as_bytes()),
     }
     out.push(b'"');
 }
 
 /// serde_json's escapes (`\"` `\\` `\b` `\f` `\n` `\r` `\t`, other C0 as
 /// `\u00XX`), and SafeFormatter's `\uXXXX` (UTF-16 units) for the other
-/// characters `sanitize::is_hostile` names.
-fn escaped(out: &mut Vec<u8>, s: &str) {
+/// characters `sanitize::is_hostile` names. `at` is the first byte that needs
+/// care; the text between such bytes is copied in one piece.
+fn escaped(out: &mut Vec<u8>, s: &str, mut at: usize) {
     let bytes = s.as_bytes();
     let mut run = 0;
-    // Printable ASCII other than `"` and `\` is passed over a byte at a time;
-    // a character that may need an escape starts at any other byte but a
-    // UTF-8 continuation byte.
-    let starts = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| !matches!(b, b' '..=b'~' | 0x80..=0xbf) || b == b'"' || b == b'\\');
-    for (at, _) in starts {
-        let Some(c) = s[at..].chars().next() else {
-            continue;
+    // `at` is always a character boundary: it moves by whole characters, or
+    // over bytes `care` passes (printable ASCII) to a byte it names, and a
+    // UTF-8 continuation byte is only ever reached after its lead byte.
+    while let Some(c) = s.get(at..).and_then(|rest| rest.chars().next()) {
+        let next = at + c.len_utf8();
+        let short: Option<&[u8]> = match c {
+            '"' => Some(b"\\\""),
+            '\\' => Some(b"\\\\"),
+            '\u{8}' => Some(b"\\b"),
+            '\u{c}' => Some(b"\\f"),
+            '\n' => Some(b"\\n"),
+            '\r' => Some(b"\\r"),
+            '\t' => Some(b"\\t"),
+            c if sanitize::is_hostile(c) => Some(b""),
+            _ => None,
         };
-        let short: &[u8] = match c {
-            '"' => b"\\\"",
-            '\\' => b"\\\\",
-            '\u{8}' => b"\\b",
-            '\u{c}' => b"\\f",
-            '\n' => b"\\n",
-            '\r' => b"\\r",
-            '\t' => b"\\t",
-            c if sanitize::is_hostile(c) => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[run..at]);
-        run = at + c.len_utf8();
-        if !short.is_empty() {
-            out.extend_from_slice(short);
-            continue;
-        }
-        for unit in c.encode_utf16(&mut [0u16; 2]) {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u");
-            for shift in [12, 8, 4, 0] {
-                out.push(HEX[usize::from(*unit >> shift & 0xf)]);
+        if let Some(short) = short {
+            out.extend_from_slice(&bytes[run..at]);
+            run = next;
+            if short.is_empty() {
+                for unit in c.encode_utf16(&mut [0u16; 2]) {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.extend_from_slice(b"\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(HEX[usize::from(*unit >> shift & 0xf)]);
+                    }
+                }
+            } else {
+                out.extend_from_slice(short);
             }
+        }
+        match first_care(&bytes[next..]) {
+            Some(n) => at = next + n,
+            None => break,
         }
     }
     out.extend_from_slice(&bytes[run..]);
@@ -474,18 +476,57 @@ mod tests {
     }
 
     #[test]
-    fn needs_care_finds_every_byte_that_does() {
+    fn first_care_finds_the_first_byte_that_needs_it() {
         for b in 0..=255u8 {
             let care = !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\';
             for len in [1, 7, 8, 9, 17] {
                 for at in 0..len {
                     let mut text = vec![b'a'; len];
                     text[at] = b;
-                    assert_eq!(needs_care(&text), care, "byte {b:#x} at {at} of {len}");
+                    assert_eq!(
+                        first_care(&text),
+                        care.then_some(at),
+                        "{b:#x} at {at} of {len}"
+                    );
+                    // Another byte that needs care after it changes nothing;
+                    // one before it is the answer.
+                    for (other, want) in [(at + 1, at), (at.wrapping_sub(1), at.wrapping_sub(1))] {
+                        if other < len {
+                            text[other] = 0xff;
+                            let want = if care || other < at {
+                                Some(want)
+                            } else {
+                                Some(other)
+                            };
+                            assert_eq!(
+                                first_care(&text),
+                                want,
+                                "{b:#x} at {at} of {len}, 0xff at {other}"
+                            );
+                            text[other] = b'a';
+                        }
+                    }
                 }
             }
         }
-        assert!(!needs_care(b""));
+        assert_eq!(first_care(b""), None);
+    }
+
+    /// Every string is written exactly as serde_json with SafeFormatter writes it.
+    fn by_serde(s: &str) -> String {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, reference::SafeFormatter);
+        s.serialize(&mut ser).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strings_match_serde(s in "(\\PC|[\\x00-\\x1f\\x7f-\\u{a0}\"\\\\\u{ad}\u{200b}-\u{200f}\u{202a}-\u{202e}\u{2028}\u{feff}\u{e0041}é日😀]){0,40}") {
+            let mut fast = Vec::new();
+            string(&mut fast, &s);
+            proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), by_serde(&s));
+        }
     }
 
     /// A verifier with a fixed answer.
@@ -513,7 +554,7 @@ mod tests {
         };
         let payloads = [
             r#"{"user_name":"campjo","scope":["browse"],"exp":1623351943,"authorities":["ROLE_USER"],"jti":"5f1d","client_id":"c"}"#,
-            r#"{"sub":"e\u202evil \u001b]52;c;x\u0007","iat":1631406100.5,"nbf":-5,"exp":18446744073709551615,"aud":["a","b"],"n":-0.0,"f":1e300,"x":[null,true,false,{"":{}}],"é":"ü 日本"}"#,
+            r#"{"sub":"e\u202evil \u001b]52;c;x\u0007","iat":1631406100.5,"nbf":-5,"exp":18446744073709551615,"aud":["a","b"],"n":-0.0,"z":-0,"e":1E2,"big":18446744073709551617,"neg":-9223372036854775809,"f":1e300,"x":[null,true,false,{"":{}}],"é":"ü 日本"}"#,
             r#"{"exp":"soon","iat":253402300800,"iss":7}"#,
             "[1,2]",
         ];

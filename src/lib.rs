@@ -38,6 +38,7 @@ pub use config::{Environment, OutputMode, Settings};
 pub use error::{Error, Exit};
 pub use meaning::inspect::{Checks, Verifier};
 pub use meaning::time::{Clock, Zone};
+pub use report::json::compact as json_compact;
 pub use sanitize::is_hostile;
 pub use scan::find::{scan_all, scan_all_reference, Scanner};
 pub use scan::input::{for_each_token_read, Found};

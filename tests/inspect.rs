@@ -356,6 +356,27 @@ fn now_and_leeway_follow_rfc7519() {
     );
 }
 
+/// At the second of `exp` the token has expired (RFC 7519 §4.1.4): the report
+/// says "just now", not "in 0s", which read as if it were still valid.
+#[test]
+fn a_token_expiring_this_second_has_expired_just_now() {
+    let t = token(HS, r#"{"sub":"x","nbf":2000,"exp":2000}"#);
+    let out = jwtinspect()
+        .args(["--now", "2000", "--color", "never", &t])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout_of(&out);
+    for want in [
+        "EXPIRED just now",
+        "expired just now (1970-01-01T00:33:20Z)",
+        "1970-01-01 00:33:20 UTC  (just now)",
+    ] {
+        assert!(text.contains(want), "{want:?} in:\n{text}");
+    }
+    assert!(!text.contains("in 0s"), "{text}");
+}
+
 #[test]
 fn local_times_use_the_zone() {
     let t = token(HS, r#"{"sub":"x","exp":1623351943}"#);

@@ -312,6 +312,24 @@ fn the_page_in_headless_chromium() {
         "token left in the address: {r}"
     );
 
+    // 1b. A token at the second of its exp has expired: "just now", as the
+    // terminal says, not "in 0s".
+    let this_second = hs256(&json!({ "sub": "x", "exp": NOW_UNIX }), SECRET.as_bytes());
+    let url = format!("{}&token={this_second}&now={NOW}", served.address);
+    // Only the fragment differs: leave the page first, so it loads again.
+    page.call("Page.navigate", json!({ "url": "about:blank" }));
+    page.wait_for(
+        "document.readyState === 'complete' && !document.body?.dataset.state",
+        "a blank page",
+    );
+    page.call("Page.navigate", json!({ "url": url }));
+    page.wait_for(
+        "document.body && document.body.dataset.state === 'done'",
+        "the report of a token expiring this second",
+    );
+    let r = page.report();
+    assert_eq!(r["status"], "EXPIRED just now", "{r}");
+
     // 2. Paste a valid token and its secret, click Inspect.
     let valid = hs256(
         &json!({ "preferred_username": "ada", "realm_access": { "roles": ["admin"] },

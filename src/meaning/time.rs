@@ -332,9 +332,12 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
-/// `in 14m 32s` or `5 years ago`.
+/// `in 14m 32s`, `5 years ago`, or `just now` (an `exp` equal to now has
+/// passed, RFC 7519 §4.1.4: "in 0s" read as if it had not).
 pub fn relative(delta: i64) -> String {
-    if delta >= 0 {
+    if delta == 0 {
+        "just now".to_owned()
+    } else if delta > 0 {
         format!("in {}", duration(delta))
     } else {
         format!("{} ago", duration(delta))
@@ -419,6 +422,8 @@ mod tests {
         assert_eq!(duration(-171_234_567), "5 years");
         assert_eq!(relative(-171_234_567), "5 years ago");
         assert_eq!(relative(872), "in 14m 32s");
+        assert_eq!(relative(0), "just now");
+        assert_eq!(relative(-1), "1s ago");
         assert_eq!(duration(i64::MIN), "292471208677 years");
     }
 

@@ -42,7 +42,8 @@
     if (s < 31536000) return plural(q(s, 2592000), "month");
     return plural(q(s, 31536000), "year");
   }
-  const relative = (delta) => (delta >= 0 ? "in " + duration(delta) : duration(delta) + " ago");
+  const relative = (delta) =>
+    delta === 0 ? "just now" : delta > 0 ? "in " + duration(delta) : duration(delta) + " ago";
   // 2021-06-10T19:05:43Z -> 2021-06-10 19:05:43 UTC
   const human = (rfc) => (rfc ? rfc.replace("T", " ").replace(/Z$/, " UTC") : "-");
   const seconds = (rfc) => Date.parse(rfc) / 1000;

@@ -377,6 +377,28 @@ fn a_token_expiring_this_second_has_expired_just_now() {
     assert!(!text.contains("in 0s"), "{text}");
 }
 
+/// A fractional exp is judged from the second after it (exp 2000.5 has not
+/// passed at 2000): the claims list shows it at that second, as the summary
+/// does, instead of a second earlier and "in 0s" beside a valid verdict.
+#[test]
+fn a_fractional_exp_shows_the_second_it_is_judged_from() {
+    let t = token(HS, r#"{"sub":"x","exp":2000.5}"#);
+    let out = jwtinspect()
+        .args(["--now", "2000", "--color", "never", &t])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout_of(&out);
+    assert!(
+        text.contains("expires    1970-01-01 00:33:21 UTC  (in 1s)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("exp  2000.5  1970-01-01 00:33:21 UTC (in 1s)"),
+        "{text}"
+    );
+}
+
 #[test]
 fn local_times_use_the_zone() {
     let t = token(HS, r#"{"sub":"x","exp":1623351943}"#);

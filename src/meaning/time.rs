@@ -233,15 +233,10 @@ impl Times {
             ("nbf", &mut t.not_before),
             ("exp", &mut t.expires_at),
         ] {
-            match claims.get(name).map(|v| (v, numeric_date(v))) {
+            match claims.get(name).map(|v| judged_second(name, v)) {
                 None => {}
-                // RFC 7519 NumericDates may be fractional: exp 100.5 has not
-                // passed at 100, so exp and nbf are judged from the second after.
-                Some((v, Ok(secs))) if name != "iat" && is_fraction(v) => {
-                    *slot = Some(secs.saturating_add(1))
-                }
-                Some((_, Ok(v))) => *slot = Some(v),
-                Some((_, Err(why))) => t.invalid.push((name, why)),
+                Some(Ok(secs)) => *slot = Some(secs),
+                Some(Err(why)) => t.invalid.push((name, why)),
             }
         }
         t
@@ -269,6 +264,18 @@ impl Times {
         self.not_before
             .is_some_and(|n| clock.now < n.saturating_sub(leeway))
     }
+}
+
+/// The second a time claim is judged from, and shown at: its NumericDate,
+/// except that RFC 7519 NumericDates may be fractional and exp 100.5 has not
+/// passed at 100, so a fractional `exp` or `nbf` counts from the second after.
+pub fn judged_second(name: &str, v: &Value) -> Result<i64, String> {
+    let secs = numeric_date(v)?;
+    Ok(if matches!(name, "exp" | "nbf") && is_fraction(v) {
+        secs.saturating_add(1)
+    } else {
+        secs
+    })
 }
 
 /// A number with a fractional part (`100.5`, not `100` or `100.0`).

@@ -333,7 +333,8 @@ fn members<W: Write>(
     for (k, v) in map {
         let key = escape(k);
         let pad = width.saturating_sub(columns(&key));
-        let note = match (TIME_CLAIMS.contains(&k.as_str()), time::numeric_date(v)) {
+        // At the second the verdict judges it from: the summary's time.
+        let note = match (TIME_CLAIMS.contains(&k.as_str()), time::judged_second(k, v)) {
             (true, Ok(t)) => format!(
                 "  {}",
                 p.dim(&format!("{} ({})", zone.format(t), time::relative(t - now)))

@@ -151,8 +151,14 @@
       const td = el("td");
       td.append(el("code", null, JSON.stringify(value)));
       if (TIME_CLAIMS.includes(name) && typeof value === "number") {
-        const iso = new Date(value * 1000).toISOString().replace(/\.\d+Z$/, "Z");
-        td.append(el("span", "dim", "  " + human(iso) + " (" + relative(value - now) + ")"));
+        // The second the verdict judges it from (src time::judged_second): a
+        // fractional exp or nbf counts from the second after.
+        const second =
+          (name === "exp" || name === "nbf") && !Number.isInteger(value)
+            ? Math.floor(value) + 1
+            : Math.floor(value);
+        const iso = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+        td.append(el("span", "dim", "  " + human(iso) + " (" + relative(second - now) + ")"));
       }
       if (note) td.append(el("span", "note", "# " + note));
       tr.append(th, td);

@@ -6,11 +6,14 @@
 //! with the SafeFormatter the writer promises to match (C0, DEL, C1, bidi,
 //! zero-width and the rest `is_hostile` names as `\uXXXX`): any input text,
 //! as a value and as a key, and any input that is JSON, must come out byte
-//! for byte the same.
+//! for byte the same. And claims whose text the decoder keeps to copy
+//! through (`Parsed::is_compact`) must be that text exactly.
 #![no_main]
 
 use std::io::{self, Write};
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use jwtinspect::is_hostile;
 use libfuzzer_sys::fuzz_target;
 use serde::Serialize;
@@ -61,6 +64,19 @@ fuzz_target!(|data: &[u8]| {
             jwtinspect::json_compact(&parsed),
             by_serde(&parsed),
             "JSON {text:?}"
+        );
+    }
+    // The input as a token's claims: when the decoder keeps their text to
+    // copy through, it is the input, and what the writer makes of the claims.
+    let token = format!("eyJhbGciOiJub25lIn0.{}.", URL_SAFE_NO_PAD.encode(data));
+    let decoded = jwtinspect::decode(&token);
+    if let Some(kept) = &decoded.payload_text {
+        assert_eq!(kept.as_bytes(), data);
+        let claims = decoded.payload.clone().expect("kept text is of an object");
+        assert_eq!(
+            &jwtinspect::json_compact(&Value::Object(claims)),
+            kept,
+            "claims {text:?}"
         );
     }
 });

@@ -261,6 +261,7 @@ fn plaintext_view(plain: &jwe::Decrypted, layer: &mut JweLayer) -> Decoded {
         signature_len: None,
         non_canonical: false,
         duplicates: Vec::new(),
+        payload_text: None,
     }
 }
 
@@ -609,7 +610,9 @@ fn controls(i: &Inspection, out: &mut Vec<Finding>) {
     if let Some(h) = i.header() {
         findings::control_character_members(h, "header", &mut members);
     }
-    if let Some(p) = i.payload() {
+    // A payload written back verbatim is printable ASCII with no escape:
+    // no member of it can hold a control character.
+    if let (Some(p), None) = (i.payload(), &i.decoded.payload_text) {
         findings::control_character_members(p, "", &mut members);
     }
     if !members.is_empty() {

@@ -65,7 +65,13 @@ pub fn write_line(out: &mut Vec<u8>, i: &Inspection) {
     let jwe = jwe.as_ref().map(|members| ("jwe", Field::Fields(members)));
     let tail = [
         ("header", Field::Object(i.header())),
-        ("payload", Field::Object(i.payload())),
+        (
+            "payload",
+            match &i.decoded.payload_text {
+                Some(text) => Field::Verbatim(text),
+                None => Field::Object(i.payload()),
+            },
+        ),
         ("signature", Field::Fields(&signature)),
         ("summary", Field::Fields(&summary)),
         ("findings", Field::Findings(&i.findings)),
@@ -93,6 +99,9 @@ enum Field<'a> {
     Object(Option<&'a Map<String, Value>>),
     Fields(&'a [(&'static str, Field<'a>)]),
     Findings(&'a [Finding]),
+    /// JSON text that is already exactly what `Object` would write
+    /// (`decode::writes_back_verbatim`).
+    Verbatim(&'a str),
 }
 
 /// `{"name":value,...}`
@@ -118,6 +127,7 @@ fn field(out: &mut Vec<u8>, field: &Field) {
         Field::Object(None) => out.extend_from_slice(b"null"),
         Field::Object(Some(map)) => object(out, map),
         Field::Fields(members) => fields(out, members),
+        Field::Verbatim(text) => out.extend_from_slice(text.as_bytes()),
         Field::Findings(findings) => array(out, *findings, |out, f| {
             let members = [
                 ("severity", Field::OptStr(Some(f.severity.as_str()))),
@@ -520,7 +530,66 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// Any JSON value: strings from a set that has what the writer escapes
+    /// (quote, backslash, controls, non-ASCII) and what it does not; numbers
+    /// of every form serde_json keeps (exponents, -0, past 64 bits).
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let text = "[a-z0-9 ,:{}\\[\\]\"\\\\/\u{1}\u{7f}é]{0,6}";
+        let number = prop_oneof![
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            Just("-0".to_owned()),
+            Just("18446744073709551617".to_owned()),
+            (any::<i32>(), 0u32..1000).prop_map(|(i, f)| format!("{i}.{f}")),
+            (any::<i16>(), any::<i8>()).prop_map(|(m, e)| format!("{m}e{e}")),
+            (any::<i16>(), any::<i8>()).prop_map(|(m, e)| format!("{m}.5E+{}", e.unsigned_abs())),
+        ]
+        .prop_map(|n| serde_json::from_str::<Value>(&n).unwrap());
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            number,
+            text.prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::vec((text, inner), 0..6)
+                    .prop_map(|members| Value::Object(members.into_iter().collect())),
+            ]
+        })
+    }
+
     proptest::proptest! {
+        /// Claims whose text the decoder keeps for copying through
+        /// (`Parsed::is_compact`) are exactly what the writer makes of them,
+        /// whatever the text's layout; and serde_json's own compact text of
+        /// plain values is kept, so the fast path is taken.
+        #[test]
+        fn compact_claims_are_what_the_writer_writes(
+            value in any_json(),
+            layout in 0..3,
+        ) {
+            let object = Value::Object([("v".to_owned(), value)].into_iter().collect());
+            let text = match layout {
+                0 => serde_json::to_string(&object).unwrap(),
+                1 => serde_json::to_string_pretty(&object).unwrap(),
+                _ => serde_json::to_string(&object).unwrap().replace(",\"", ", \""),
+            };
+            let parsed = crate::token::jsonparse::parse(text.as_bytes(), "").unwrap();
+            let compact_text = parsed.is_compact(text.as_bytes());
+            let written = compact(&parsed.value);
+            if compact_text {
+                proptest::prop_assert_eq!(&written, &text);
+            }
+            let plain = text.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'\\')
+                && !text.contains('e') && !text.contains('E');
+            if layout == 0 && plain {
+                proptest::prop_assert!(compact_text, "{}", text);
+            }
+        }
+
         #[test]
         fn strings_match_serde(s in "(\\PC|[\\x00-\\x1f\\x7f-\\u{a0}\"\\\\\u{ad}\u{200b}-\u{200f}\u{202a}-\u{202e}\u{2028}\u{feff}\u{e0041}é日😀]){0,40}") {
             let mut fast = Vec::new();

@@ -64,6 +64,10 @@ pub struct Decoded {
     pub non_canonical: bool,
     /// Member names that occur twice in one object (header paths start with `header.`).
     pub duplicates: Vec<Duplicate>,
+    /// The payload's JSON text, when it is exactly what the `--json` line
+    /// writes for `payload` (`writes_back_verbatim`): copied through, not
+    /// written again member by member. None for any other payload.
+    pub payload_text: Option<String>,
 }
 
 impl Decoded {
@@ -286,31 +290,57 @@ fn decode_plain(seg: &[u8], values: &[u8; 256], out: &mut [u8]) -> Option<usize>
 
 /// Parse decoded bytes as a JSON object, noting duplicate members under `root`.
 fn json_object(bytes: &[u8], root: &str, duplicates: &mut Vec<Duplicate>) -> Part {
+    json_object_as(bytes, root, duplicates, &mut false)
+}
+
+/// `json_object`, also telling whether `bytes` are the object's compact JSON
+/// exactly (`Parsed::is_compact`).
+fn json_object_as(
+    bytes: &[u8],
+    root: &str,
+    duplicates: &mut Vec<Duplicate>,
+    compact: &mut bool,
+) -> Part {
     match jsonparse::parse(bytes, root) {
-        Ok(parsed) => match parsed.value {
-            Value::Object(map) => {
-                duplicates.extend(parsed.duplicates);
-                Ok(map)
-            }
-            other => Err(PartError::new(format!(
-                "a JSON {}, not an object",
-                json_kind(&other)
-            ))),
-        },
-        Err(ParseError::TooDeep) => Err(PartError::new(format!(
+        Ok(parsed) => {
+            *compact = parsed.is_compact(bytes);
+            json_object_of(parsed, duplicates)
+        }
+        Err(e) => Err(parse_error(bytes, e)),
+    }
+}
+
+/// The parsed value as a header or claims set: an object, or why not.
+fn json_object_of(parsed: jsonparse::Parsed, duplicates: &mut Vec<Duplicate>) -> Part {
+    match parsed.value {
+        Value::Object(map) => {
+            duplicates.extend(parsed.duplicates);
+            Ok(map)
+        }
+        other => Err(PartError::new(format!(
+            "a JSON {}, not an object",
+            json_kind(&other)
+        ))),
+    }
+}
+
+/// Why `bytes` are no JSON value, for the message.
+fn parse_error(bytes: &[u8], e: ParseError) -> PartError {
+    match e {
+        ParseError::TooDeep => PartError::new(format!(
             "JSON nested deeper than {} levels, the nesting limit for a header or claims set",
             jsonparse::MAX_DEPTH
-        ))),
-        Err(ParseError::TooMany) => Err(PartError::new(format!(
+        )),
+        ParseError::TooMany => PartError::new(format!(
             "JSON of more than {} values, the limit for a header or claims set (real tokens hold a few dozen)",
             jsonparse::MAX_VALUES
-        ))),
-        Err(ParseError::Json(e)) => match std::str::from_utf8(bytes) {
-            Ok(_) => Err(PartError::new(format!("not JSON ({e}): {}", quote(bytes)))),
-            Err(_) => Err(PartError::new(format!(
+        )),
+        ParseError::Json(e) => match std::str::from_utf8(bytes) {
+            Ok(_) => PartError::new(format!("not JSON ({e}): {}", quote(bytes))),
+            Err(_) => PartError::new(format!(
                 "decodes to {} bytes of binary data, not JSON text",
                 bytes.len()
-            ))),
+            )),
         },
     }
 }
@@ -338,12 +368,29 @@ pub fn quote(bytes: &[u8]) -> String {
 struct Notes {
     non_canonical: bool,
     duplicates: Vec<Duplicate>,
+    /// The claims' text, kept by `decode_payload` (see `Decoded::payload_text`).
+    payload_text: Option<String>,
 }
 
 fn decode_part(seg: &str, root: &str, notes: &mut Notes) -> Part {
+    decode_part_with(seg, root, notes, false)
+}
+
+/// `decode_part` for the claims, also keeping their text when it is written back verbatim.
+fn decode_payload(seg: &str, notes: &mut Notes) -> Part {
+    decode_part_with(seg, "", notes, true)
+}
+
+fn decode_part_with(seg: &str, root: &str, notes: &mut Notes, keep_text: bool) -> Part {
     let part = with_b64_segment(seg, |bytes, nc| {
         notes.non_canonical |= nc;
-        json_object(bytes, root, &mut notes.duplicates)
+        let mut compact = false;
+        let part = json_object_as(bytes, root, &mut notes.duplicates, &mut compact);
+        if keep_text && compact && part.is_ok() {
+            // Printable ASCII (`Parsed::is_compact`): always UTF-8.
+            notes.payload_text = std::str::from_utf8(bytes).ok().map(str::to_owned);
+        }
+        part
     })
     .and_then(|part| part);
     part.map_err(|mut e| {
@@ -445,7 +492,7 @@ pub fn decode(token: &str) -> Decoded {
             None,
         ),
         Form::Jws => {
-            let payload = decode_part(segments[1], "", &mut notes);
+            let payload = decode_payload(segments[1], &mut notes);
             let sig = match segments[2] {
                 "" => Some(0),
                 s => with_b64_segment(s, |b, _| b.len()).ok(),
@@ -453,7 +500,7 @@ pub fn decode(token: &str) -> Decoded {
             (payload, sig)
         }
         Form::Other(1) => (Err(PartError::new("missing")), None),
-        Form::Other(_) => (decode_part(segments[1], "", &mut notes), None),
+        Form::Other(_) => (decode_payload(segments[1], &mut notes), None),
     };
     Decoded {
         form,
@@ -462,6 +509,7 @@ pub fn decode(token: &str) -> Decoded {
         signature_len,
         non_canonical: notes.non_canonical,
         duplicates: notes.duplicates,
+        payload_text: notes.payload_text,
     }
 }
 

@@ -47,6 +47,28 @@ pub struct Duplicate {
 pub struct Parsed {
     pub value: Value,
     pub duplicates: Vec<Duplicate>,
+    /// The length of `value` written as compact JSON with every string as it
+    /// decoded (no escape added), when no number had an exponent (serde_json
+    /// rewrites `1E5` as `1e+5`): see `is_compact`.
+    pub compact_len: Option<usize>,
+}
+
+impl Parsed {
+    /// True when `text` (what was parsed) is exactly the compact JSON the
+    /// `--json` writer makes of the value, so it can be copied through. The
+    /// text is at least `compact_len` long, and longer by each byte of
+    /// whitespace between tokens and by each escape (`\\/` is 2 bytes for
+    /// 1); so when no number had an exponent and no member was dropped as a
+    /// duplicate, a text of exactly `compact_len` bytes is the compact JSON
+    /// of the value, string for string. Printable ASCII besides: the writer
+    /// escapes nothing in it (no control, DEL or bidi character).
+    pub fn is_compact(&self, text: &[u8]) -> bool {
+        self.duplicates.is_empty()
+            && self.compact_len == Some(text.len())
+            && text
+                .iter()
+                .fold(true, |ok, &b| ok & matches!(b, b' '..=b'~'))
+    }
 }
 
 /// Why a segment is not JSON.
@@ -79,6 +101,7 @@ pub fn parse(bytes: &[u8], root: &str) -> Result<Parsed, ParseError> {
         Ok(value) => Ok(Parsed {
             value,
             duplicates: state.duplicates,
+            compact_len: (!state.not_compact).then_some(state.written),
         }),
         Err(_) if state.too_deep => Err(ParseError::TooDeep),
         Err(_) if state.too_many => Err(ParseError::TooMany),
@@ -93,6 +116,11 @@ struct State {
     /// Values begun so far.
     values: usize,
     too_many: bool,
+    /// Bytes of the value so far as compact JSON, strings unescaped.
+    written: usize,
+    /// A number with an exponent, or one not from serde_json's text: its
+    /// written form may differ from the input's.
+    not_compact: bool,
 }
 
 /// Where a value sits, as a chain of borrowed names: built for free, rendered only for a duplicate.
@@ -257,34 +285,46 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        self.state.written += if v { 4 } else { 5 };
         Ok(Value::Bool(v))
     }
 
+    // serde_json (arbitrary_precision) hands over an integer that fits 64
+    // bits as one; its JSON text has no other form (no `+`, no leading zero),
+    // so it is written back as it came. Other numbers come as text (`visit_map`).
     fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        self.state.written += itoa::Buffer::new().format(v).len();
         Ok(Value::Number(v.into()))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        self.state.written += itoa::Buffer::new().format(v).len();
         Ok(Value::Number(v.into()))
     }
 
+    // Not from serde_json's text (it passes no float): no compact form known.
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        self.state.not_compact = true;
         Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        self.state.written += v.len() + 2;
         Ok(Value::String(v.to_owned()))
     }
 
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        self.state.written += v.len() + 2;
         Ok(Value::String(v))
     }
 
     fn visit_unit<E>(self) -> Result<Value, E> {
+        self.state.written += 4;
         Ok(Value::Null)
     }
 
     fn visit_none<E>(self) -> Result<Value, E> {
+        self.state.written += 4;
         Ok(Value::Null)
     }
 
@@ -300,7 +340,11 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             };
             match seq.next_element_seed(child)? {
                 Some(v) => items.push(v),
-                None => return Ok(Value::Array(items)),
+                None => {
+                    // `[` `]` and a comma between items.
+                    self.state.written += 2 + items.len().saturating_sub(1);
+                    return Ok(Value::Array(items));
+                }
             }
         }
     }
@@ -317,11 +361,15 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             // 64 bits keeps its digits).
             if key == NUMBER_TOKEN && object.is_empty() {
                 let text: String = map.next_value()?;
+                self.state.written += text.len();
+                self.state.not_compact |= text.contains('e');
                 return text
                     .parse::<Number>()
                     .map(Value::Number)
                     .map_err(de::Error::custom);
             }
+            // `"key":` and a comma before every member but the first.
+            self.state.written += key.len() + 3 + usize::from(!object.is_empty());
             let path = Path::Key(self.path, &key);
             let child = Node {
                 state: &mut *self.state,
@@ -350,6 +398,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 }
             }
         }
+        self.state.written += 2;
         for (name, i) in dups.into_iter().flatten() {
             if let Some(v) = object.get(&name) {
                 self.state.duplicates[i].kept = kept_text(v);
@@ -481,6 +530,43 @@ mod linear {
                 work <= 2 * PATH_LIMIT,
                 "{dups} duplicates: {work} bytes rendered"
             );
+        }
+    }
+
+    #[test]
+    fn compact_text_is_told_from_everything_the_writer_would_change() {
+        let compact = |text: &str| {
+            parse(text.as_bytes(), "")
+                .unwrap()
+                .is_compact(text.as_bytes())
+        };
+        for text in [
+            r#"{"sub":"Ana Kowalski","exp":1629286368,"n":-5,"z":-0,"f":1.50,"big":18446744073709551617}"#,
+            r#"{"a":[],"b":{},"c":[null,true,false,{"d":[1,[2]]}],"":"","e":"2e5 {x: [1, true]}"}"#,
+            r#"{"s":"~!#$%^&*()_+`-=[]{}|;':,./<>?"}"#,
+        ] {
+            assert!(compact(text), "{text}");
+        }
+        for text in [
+            r#" {"a":1}"#,
+            r#"{"a":1} "#,
+            r#"{"a": 1}"#,
+            r#"{"a":1 ,"b":2}"#,
+            "{\"a\":1}\n",
+            "{\n\"a\":1}",
+            r#"{"a":"\u0041"}"#,
+            r#"{"a":"\/"}"#,
+            r#"{"a\"b":1}"#,
+            r#"{"a":"é"}"#,
+            "{\"a\":\"\u{7f}\"}",
+            r#"{"a":1e5}"#,
+            r#"{"a":1E5}"#,
+            r#"{"a":1.5e-3}"#,
+            r#"{"a":1e+5}"#,
+            r#"{"a":1,"a":1}"#,
+            r#"{"$serde_json::private::Number":"12"}"#,
+        ] {
+            assert!(!compact(text), "{text}");
         }
     }
 }

@@ -290,20 +290,22 @@ fn decode_plain(seg: &[u8], values: &[u8; 256], out: &mut [u8]) -> Option<usize>
 
 /// Parse decoded bytes as a JSON object, noting duplicate members under `root`.
 fn json_object(bytes: &[u8], root: &str, duplicates: &mut Vec<Duplicate>) -> Part {
-    json_object_as(bytes, root, duplicates, &mut false)
+    json_object_as(bytes, root, duplicates, None)
 }
 
-/// `json_object`, also telling whether `bytes` are the object's compact JSON
-/// exactly (`Parsed::is_compact`).
+/// `json_object`, also telling, when asked, whether `bytes` are the object's
+/// compact JSON exactly (`Parsed::is_compact`).
 fn json_object_as(
     bytes: &[u8],
     root: &str,
     duplicates: &mut Vec<Duplicate>,
-    compact: &mut bool,
+    compact: Option<&mut bool>,
 ) -> Part {
     match jsonparse::parse(bytes, root) {
         Ok(parsed) => {
-            *compact = parsed.is_compact(bytes);
+            if let Some(compact) = compact {
+                *compact = parsed.is_compact(bytes);
+            }
             json_object_of(parsed, duplicates)
         }
         Err(e) => Err(parse_error(bytes, e)),
@@ -385,8 +387,9 @@ fn decode_part_with(seg: &str, root: &str, notes: &mut Notes, keep_text: bool) -
     let part = with_b64_segment(seg, |bytes, nc| {
         notes.non_canonical |= nc;
         let mut compact = false;
-        let part = json_object_as(bytes, root, &mut notes.duplicates, &mut compact);
-        if keep_text && compact && part.is_ok() {
+        let asked = keep_text.then_some(&mut compact);
+        let part = json_object_as(bytes, root, &mut notes.duplicates, asked);
+        if compact && part.is_ok() {
             // Printable ASCII (`Parsed::is_compact`): always UTF-8.
             notes.payload_text = std::str::from_utf8(bytes).ok().map(str::to_owned);
         }

@@ -100,7 +100,7 @@ enum Field<'a> {
     Fields(&'a [(&'static str, Field<'a>)]),
     Findings(&'a [Finding]),
     /// JSON text that is already exactly what `Object` would write
-    /// (`decode::writes_back_verbatim`).
+    /// (`jsonparse::Parsed::is_compact`).
     Verbatim(&'a str),
 }
 

@@ -65,7 +65,7 @@ pub struct Decoded {
     /// Member names that occur twice in one object (header paths start with `header.`).
     pub duplicates: Vec<Duplicate>,
     /// The payload's JSON text, when it is exactly what the `--json` line
-    /// writes for `payload` (`writes_back_verbatim`): copied through, not
+    /// writes for `payload` (`jsonparse::Parsed::is_compact`): copied through, not
     /// written again member by member. None for any other payload.
     pub payload_text: Option<String>,
 }
